@@ -1,0 +1,437 @@
+import { useEffect, useRef, useState } from 'react';
+import type { GeoJSONSource, LngLatLike, MapGeoJSONFeature, PaddingOptions, Subscription } from 'maplibre-gl';
+import { maplibregl } from './maplibre';
+import { hasWebGL2 } from './webgl';
+import { buildOfflineStyle, LAYER_IDS, SOURCE_IDS } from './offline-style';
+import {
+  cityBBox,
+  cityBoundaries,
+  cityCentre,
+  cityCores,
+  districtAreas,
+  unionBBox,
+  type DistrictMapProps,
+} from './map-data';
+import type { BBox, CityCollection, CityFeature, DistrictCollection, Lang } from '../api/types';
+import { localizedName } from '../api/types';
+import { useI18n } from '../i18n/I18nProvider';
+import { format, maplibreLocale, type Dictionary } from '../i18n/dictionaries';
+
+declare global {
+  interface Window {
+    /** Test hook: the maplibregl.Map, set once the map is loaded and the cities are on it. */
+    __tazaMap?: maplibregl.Map;
+  }
+}
+
+/** Height of the CSS tail under a city label (.city-marker::after). */
+const MARKER_TAIL_PX = 6;
+
+/** Kazakhstan, shown while the data is loading. */
+const KAZAKHSTAN_BOUNDS: BBox = [46.5, 40.5, 87.4, 55.5];
+
+interface CityMapProps {
+  cities: CityCollection | null;
+  districts: DistrictCollection | null;
+  /** Slug of the chosen city, or null for "all cities". */
+  selectedSlug: string | null;
+  onSelectCity: (slug: string | null) => void;
+  /** Called when MapLibre reports an error before the map became ready. */
+  onMapError: () => void;
+}
+
+interface MarkerEntry {
+  marker: maplibregl.Marker;
+  element: HTMLButtonElement;
+  city: CityFeature;
+}
+
+interface DistrictInfo {
+  featureId: string | number | undefined;
+  props: DistrictMapProps;
+  lngLat: LngLatLike;
+}
+
+function prefersReducedMotion(): boolean {
+  return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+/** Room around the fitted cities for the HTML labels (drawn above each city centre) and the legend. */
+function fitPadding(map: maplibregl.Map): PaddingOptions {
+  const { clientWidth: w, clientHeight: h } = map.getContainer();
+  const side = Math.min(72, Math.floor(w * 0.18));
+  return {
+    top: Math.min(56, Math.floor(h * 0.12)),
+    bottom: Math.min(48, Math.floor(h * 0.1)),
+    left: side,
+    right: side,
+  };
+}
+
+function targetBBox(cities: CityCollection, slug: string | null): BBox | null {
+  if (slug) {
+    const city = cities.features.find((f) => f.properties.slug === slug);
+    if (city) return cityBBox(city);
+  }
+  return unionBBox(cities.features.map(cityBBox));
+}
+
+function districtName(props: DistrictMapProps, lang: Lang): string {
+  return localizedName({ kk: props.name_kk, ru: props.name_ru, en: props.name_en }, lang);
+}
+
+function districtPopupContent(
+  info: DistrictInfo,
+  lang: Lang,
+  t: Dictionary,
+  cityName: string,
+): HTMLElement {
+  const root = document.createElement('div');
+  root.className = 'district-popup__body';
+  const kind = document.createElement('div');
+  kind.className = 'district-popup__kind';
+  kind.textContent = t.districtLabel;
+  const name = document.createElement('div');
+  name.className = 'district-popup__name';
+  name.textContent = districtName(info.props, lang);
+  root.append(kind, name);
+  if (cityName) {
+    const city = document.createElement('div');
+    city.className = 'district-popup__city';
+    city.textContent = `${t.cityLabel}: ${cityName}`;
+    root.append(city);
+  }
+  return root;
+}
+
+export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapError }: CityMapProps) {
+  const { lang, t } = useI18n();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const [glUnavailable, setGlUnavailable] = useState(false);
+
+  // Latest values for imperative MapLibre callbacks.
+  const langRef = useRef(lang);
+  const tRef = useRef(t);
+  const citiesRef = useRef(cities);
+  const selectedRef = useRef(selectedSlug);
+  const onSelectRef = useRef(onSelectCity);
+  const onErrorRef = useRef(onMapError);
+  langRef.current = lang;
+  tRef.current = t;
+  citiesRef.current = cities;
+  selectedRef.current = selectedSlug;
+  onSelectRef.current = onSelectCity;
+  onErrorRef.current = onMapError;
+
+  const markersRef = useRef(new Map<string, MarkerEntry>());
+  const readyRef = useRef(false);
+  const fittedRef = useRef(false);
+  const controlsRef = useRef<maplibregl.IControl[]>([]);
+  const hoverPopupRef = useRef<maplibregl.Popup | null>(null);
+  const pinnedPopupRef = useRef<maplibregl.Popup | null>(null);
+  const hoverRef = useRef<DistrictInfo | null>(null);
+  const pinnedRef = useRef<DistrictInfo | null>(null);
+
+  const cityNameById = (cityId: string): string => {
+    const city = citiesRef.current?.features.find((f) => f.properties.id === cityId);
+    return city ? localizedName(city.properties.name, langRef.current) : '';
+  };
+
+  // ---- create the map once -------------------------------------------------------------------
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    if (!hasWebGL2()) {
+      setGlUnavailable(true);
+      return;
+    }
+    let map: maplibregl.Map;
+    try {
+      map = new maplibregl.Map({
+        container,
+        style: buildOfflineStyle(),
+        bounds: KAZAKHSTAN_BOUNDS,
+        fitBoundsOptions: { padding: 16 },
+        minZoom: 2,
+        maxZoom: 18,
+        attributionControl: false,
+        dragRotate: false,
+        pitchWithRotate: false,
+        touchPitch: false,
+        locale: maplibreLocale(tRef.current),
+        // Software GL (SwiftShader) is a "major performance caveat": it must still be accepted.
+        canvasContextAttributes: { antialias: true, failIfMajorPerformanceCaveat: false },
+      });
+    } catch (err) {
+      console.error('[taza-map] could not create the map', err);
+      setGlUnavailable(true);
+      return;
+    }
+    mapRef.current = map;
+    map.touchZoomRotate.disableRotation();
+    map.keyboard.disableRotation();
+
+    const subs: Subscription[] = [];
+    subs.push(map.on('load', () => setLoaded(true)));
+    subs.push(
+      map.on('error', (e) => {
+        console.error('[taza-map] map error', e.error);
+        if (!readyRef.current) onErrorRef.current();
+      }),
+    );
+
+    // District names: tooltip on hover (mouse), pinned popup on click/tap.
+    const hoverPopup = new maplibregl.Popup({
+      closeButton: false,
+      closeOnClick: false,
+      className: 'district-popup district-popup--hover',
+      offset: 14,
+      maxWidth: '260px',
+    });
+    hoverPopupRef.current = hoverPopup;
+    let hoveredId: string | number | undefined;
+    const setHover = (id: string | number | undefined) => {
+      if (hoveredId === id) return;
+      if (hoveredId !== undefined) map.setFeatureState({ source: SOURCE_IDS.districts, id: hoveredId }, { hover: false });
+      hoveredId = id;
+      if (id !== undefined) map.setFeatureState({ source: SOURCE_IDS.districts, id }, { hover: true });
+    };
+    const infoFrom = (f: MapGeoJSONFeature, lngLat: LngLatLike): DistrictInfo => ({
+      featureId: f.id,
+      props: f.properties as DistrictMapProps,
+      lngLat,
+    });
+
+    subs.push(
+      map.on('mousemove', LAYER_IDS.districtFill, (e) => {
+        const f = e.features?.[0];
+        if (!f) return;
+        map.getCanvas().style.cursor = 'pointer';
+        setHover(f.id);
+        const info = infoFrom(f, e.lngLat);
+        hoverRef.current = info;
+        if (pinnedRef.current && pinnedRef.current.featureId === info.featureId) {
+          hoverPopup.remove();
+          return;
+        }
+        hoverPopup
+          .setLngLat(e.lngLat)
+          .setDOMContent(districtPopupContent(info, langRef.current, tRef.current, cityNameById(info.props.cityId)))
+          .addTo(map);
+      }),
+    );
+    subs.push(
+      map.on('mouseleave', LAYER_IDS.districtFill, () => {
+        map.getCanvas().style.cursor = '';
+        setHover(undefined);
+        hoverRef.current = null;
+        hoverPopup.remove();
+      }),
+    );
+    subs.push(
+      map.on('click', LAYER_IDS.districtFill, (e) => {
+        const f = e.features?.[0];
+        if (!f) return;
+        const info = infoFrom(f, e.lngLat);
+        hoverPopup.remove();
+        pinnedPopupRef.current?.remove();
+        const popup = new maplibregl.Popup({
+          closeButton: true,
+          className: 'district-popup district-popup--pinned',
+          offset: 8,
+          maxWidth: '280px',
+        })
+          .setLngLat(e.lngLat)
+          .setDOMContent(districtPopupContent(info, langRef.current, tRef.current, cityNameById(info.props.cityId)))
+          .addTo(map);
+        pinnedRef.current = info;
+        pinnedPopupRef.current = popup;
+        popup.on('close', () => {
+          if (pinnedPopupRef.current === popup) {
+            pinnedPopupRef.current = null;
+            pinnedRef.current = null;
+          }
+        });
+      }),
+    );
+
+    const markers = markersRef.current;
+    return () => {
+      for (const s of subs) s.unsubscribe();
+      for (const { marker } of markers.values()) marker.remove();
+      markers.clear();
+      hoverPopup.remove();
+      pinnedPopupRef.current?.remove();
+      controlsRef.current = [];
+      map.remove();
+      mapRef.current = null;
+      readyRef.current = false;
+      fittedRef.current = false;
+      if (window.__tazaMap === map) delete window.__tazaMap;
+      delete document.body.dataset.mapReady;
+      setLoaded(false);
+    };
+  }, []);
+
+  // ---- translated MapLibre controls ----------------------------------------------------------
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    // MapLibre reads its UI strings when a control is added, so re-create the controls.
+    map._locale = { ...map._locale, ...maplibreLocale(t) };
+    for (const c of controlsRef.current) if (map.hasControl(c)) map.removeControl(c);
+    const nav = new maplibregl.NavigationControl({ showCompass: false });
+    const attribution = new maplibregl.AttributionControl({ compact: true });
+    map.addControl(nav, 'top-right');
+    map.addControl(attribution, 'bottom-right');
+    controlsRef.current = [nav, attribution];
+    map.getCanvas().setAttribute('aria-label', t.mapLabel);
+  }, [t, glUnavailable]);
+
+  // ---- cities: boundaries, cores, markers, initial fit, readiness -----------------------------
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded || !cities) return;
+    let cancelled = false;
+    let fallbackTimer: number | undefined;
+
+    const markReady = () => {
+      if (cancelled || readyRef.current) return;
+      readyRef.current = true;
+      window.clearTimeout(fallbackTimer);
+      window.__tazaMap = map;
+      document.body.dataset.mapReady = 'true';
+    };
+
+    const citySource = map.getSource<GeoJSONSource>(SOURCE_IDS.cities);
+    const coreSource = map.getSource<GeoJSONSource>(SOURCE_IDS.cores);
+    if (!citySource || !coreSource) return;
+
+    Promise.all([citySource.setData(cityBoundaries(cities)), coreSource.setData(cityCores(cities))])
+      .then(() => {
+        if (cancelled) return;
+        if (!fittedRef.current) {
+          const box = targetBBox(cities, selectedRef.current);
+          if (box) map.fitBounds(box, { padding: fitPadding(map), duration: 0, maxZoom: 13 });
+          fittedRef.current = true;
+        }
+        if (readyRef.current) return;
+        // Ready once the new data has been rendered. The timer is only a safety net in case
+        // 'idle' never comes (e.g. the user keeps the map moving).
+        map.once('idle', markReady);
+        map.triggerRepaint();
+        fallbackTimer = window.setTimeout(() => {
+          if (map.isSourceLoaded(SOURCE_IDS.cities)) markReady();
+        }, 5000);
+      })
+      .catch((err: unknown) => {
+        if (cancelled) return;
+        console.error('[taza-map] could not put the cities on the map', err);
+        onErrorRef.current();
+      });
+
+    // HTML markers with the city names (the offline style has no glyphs for text layers).
+    const markers = markersRef.current;
+    for (const { marker } of markers.values()) marker.remove();
+    markers.clear();
+    for (const city of cities.features) {
+      const centre = cityCentre(city);
+      if (!centre) continue;
+      const slug = city.properties.slug;
+      const element = document.createElement('button');
+      element.type = 'button';
+      element.className = 'city-marker';
+      element.dataset.testid = `city-marker-${slug}`;
+      element.addEventListener('click', (ev) => {
+        ev.stopPropagation();
+        onSelectRef.current(slug);
+      });
+      // The label sits above the centre, its tail pointing at it, so the city polygons stay visible.
+      const marker = new maplibregl.Marker({ element, anchor: 'bottom', offset: [0, -MARKER_TAIL_PX] })
+        .setLngLat(centre)
+        .addTo(map);
+      markers.set(slug, { marker, element, city });
+    }
+    updateMarkerLabels(markers, langRef.current, tRef.current, selectedRef.current);
+
+    return () => {
+      cancelled = true;
+      window.clearTimeout(fallbackTimer);
+      map.off('idle', markReady);
+    };
+  }, [loaded, cities]);
+
+  // ---- districts -------------------------------------------------------------------------------
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded || !districts) return;
+    const source = map.getSource<GeoJSONSource>(SOURCE_IDS.districts);
+    source?.setData(districtAreas(districts)).catch((err: unknown) => {
+      console.error('[taza-map] could not put the districts on the map', err);
+    });
+  }, [loaded, districts]);
+
+  // ---- language: marker labels and open popups ------------------------------------------------
+  useEffect(() => {
+    updateMarkerLabels(markersRef.current, lang, t, selectedSlug);
+    const hover = hoverRef.current;
+    if (hover && hoverPopupRef.current?.isOpen()) {
+      hoverPopupRef.current.setDOMContent(districtPopupContent(hover, lang, t, cityNameById(hover.props.cityId)));
+    }
+    const pinned = pinnedRef.current;
+    if (pinned && pinnedPopupRef.current?.isOpen()) {
+      pinnedPopupRef.current.setDOMContent(districtPopupContent(pinned, lang, t, cityNameById(pinned.props.cityId)));
+    }
+    // (cityNameById only reads refs)
+  }, [lang, t, selectedSlug, cities]);
+
+  // ---- city picker: fly to the chosen city (or back to all cities) ------------------------------
+  const lastFitSlug = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (lastFitSlug.current === undefined) {
+      // the first fit happens when the data arrives
+      lastFitSlug.current = selectedSlug;
+      return;
+    }
+    if (!map || !cities || lastFitSlug.current === selectedSlug) return;
+    lastFitSlug.current = selectedSlug;
+    const box = targetBBox(cities, selectedSlug);
+    if (!box) return;
+    pinnedPopupRef.current?.remove();
+    map.fitBounds(box, {
+      padding: fitPadding(map),
+      maxZoom: 13,
+      duration: prefersReducedMotion() ? 0 : 1200,
+    });
+  }, [selectedSlug, cities]);
+
+  return (
+    <>
+      <div ref={containerRef} className="map" data-testid="map" aria-label={t.mapLabel} role="region" />
+      {glUnavailable && (
+        <div className="map-unavailable" role="alert" data-testid="webgl-error">
+          <p>{t.webglUnavailable}</p>
+        </div>
+      )}
+    </>
+  );
+}
+
+function updateMarkerLabels(
+  markers: Map<string, MarkerEntry>,
+  lang: Lang,
+  t: Dictionary,
+  selectedSlug: string | null,
+): void {
+  for (const [slug, { element, city }] of markers) {
+    const name = localizedName(city.properties.name, lang) || slug;
+    element.textContent = name;
+    element.title = format(t.cityMarkerHint, { city: name });
+    element.setAttribute('aria-label', format(t.cityMarkerHint, { city: name }));
+    element.setAttribute('aria-pressed', String(selectedSlug === slug));
+    element.lang = lang;
+  }
+}

@@ -1,0 +1,168 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+
+export type NodeEnv = 'development' | 'test' | 'production';
+
+/**
+ * Every setting the processes read, validated once at boot. Nothing else reads process.env.
+ * Each property's `expected` text is what a person sees when the value is wrong.
+ */
+export class AppConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: NodeEnv = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Matches(/^postgres(ql)?:\/\/[^\s]+$/)
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/taza';
+
+  @Matches(/^rediss?:\/\/[^\s]+$/)
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Key prefix of every BullMQ queue, so several deployments or test runs can share one Redis. */
+  @Matches(/^[a-zA-Z0-9_.:-]{1,64}$/)
+  QUEUE_PREFIX = 'taza';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Loads the demo cities and accounts on start; refused in production. */
+  @Transform(toBool)
+  @IsBoolean()
+  DEMO_DATA = true;
+
+  @IsString()
+  @MinLength(8)
+  DEMO_PASSWORD = 'taza-demo-2026';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  OUTBOX_BATCH_SIZE = 200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  OUTBOX_POLL_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  OUTBOX_LEASE_SECONDS = 30;
+
+  /** Longest pause of the outbox relay while Redis does not answer. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  OUTBOX_MAX_BACKOFF_MS = 30000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  SHUTDOWN_TIMEOUT_MS = 8000;
+
+  /** Where the built web app lives; empty means dist/web beside the project root. */
+  @IsOptional()
+  @IsString()
+  WEB_DIST_DIR?: string;
+}
+
+const EXPECTED: Record<keyof AppConfig, string> = {
+  NODE_ENV: 'one of development, test, production',
+  PORT: 'an integer port from 1 to 65535',
+  HOST: 'a host name or IP address to listen on',
+  DATABASE_URL: 'a URL like postgres://user:password@host:5432/database',
+  REDIS_URL: 'a URL like redis://host:6379',
+  QUEUE_PREFIX: '1-64 characters of letters, digits, _ . : -',
+  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+  DEMO_DATA: 'true or false',
+  DEMO_PASSWORD: 'at least 8 characters',
+  OUTBOX_BATCH_SIZE: 'an integer from 1 to 10000',
+  OUTBOX_POLL_MS: 'an integer number of milliseconds from 10 to 60000',
+  OUTBOX_LEASE_SECONDS: 'an integer number of seconds from 1 to 3600',
+  OUTBOX_MAX_BACKOFF_MS: 'an integer number of milliseconds from 100 to 600000',
+  SHUTDOWN_TIMEOUT_MS: 'an integer number of milliseconds from 100 to 60000',
+  WEB_DIST_DIR: 'a directory path',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; expected: string; got: string | undefined }[]) {
+    super(
+      problems
+        .map((p) => `Invalid configuration: ${p.variable} must be ${p.expected} (got ${p.got === undefined ? 'nothing' : JSON.stringify(p.got)}).`)
+        .join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Builds the config from an environment (process.env by default); throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(EXPECTED) as (keyof AppConfig)[];
+  const raw: Record<string, string> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  if (env.NODE_ENV === 'production' && raw.DEMO_DATA === undefined) raw.DEMO_DATA = 'false';
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors: ValidationError[] = validateSync(config, { whitelist: false });
+  const problems = errors.map((e) => ({
+    variable: e.property,
+    expected: EXPECTED[e.property as keyof AppConfig] ?? 'a valid value',
+    got: raw[e.property],
+  }));
+  if (config.NODE_ENV === 'production' && config.DEMO_DATA) {
+    problems.push({ variable: 'DEMO_DATA', expected: 'false in production (demo accounts must never reach production)', got: raw.DEMO_DATA });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** For process entry points: load the config or print the problem and exit 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

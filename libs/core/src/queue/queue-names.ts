@@ -1,0 +1,32 @@
+/**
+ * Every BullMQ queue of the product, and every job with its payload type. Producers write outbox rows
+ * with these names; processors in apps/worker consume them. One place, so a rename cannot drift.
+ */
+export enum QueueName {
+  Media = 'media',
+  Hotspots = 'hotspots',
+  Landfills = 'landfills',
+  Notifications = 'notifications',
+  Sla = 'sla',
+}
+
+export interface JobPayloads {
+  'media.thumbnails': { reportId: string; photoIds: string[] };
+  'hotspots.recluster': { cityId: string; reason: 'report' | 'incident' | 'nightly' | 'manual' };
+  'landfills.forecast': { landfillId: string };
+  'notifications.send': { notificationId: string };
+  'sla.scan': { cityId?: string };
+}
+
+export type JobName = keyof JobPayloads;
+
+/** Which queue carries each job. */
+export const JOB_QUEUE: { [K in JobName]: QueueName } = {
+  'media.thumbnails': QueueName.Media,
+  'hotspots.recluster': QueueName.Hotspots,
+  'landfills.forecast': QueueName.Landfills,
+  'notifications.send': QueueName.Notifications,
+  'sla.scan': QueueName.Sla,
+};
+
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -1,0 +1,6 @@
+export * from './test-database.js';
+export * from './test-config.js';
+export * from './redis-server.js';
+export * from './wait.js';
+export * from './queues.js';
+export * from './browser.js';

@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type AppConfig } from '../../core/src/index.js';
+
+/** A validated config for one test file: its own database, its own queue prefix, quiet logs. */
+export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `taza-test-${randomBytes(4).toString('hex')}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    OUTBOX_POLL_MS: '50',
+    OUTBOX_MAX_BACKOFF_MS: '1000',
+    ...overrides,
+  });
+}
