@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { CitiesService } from '../../../libs/cities/src/index.js';
-import { createTestDatabase, freePort, obliterateQueues, testConfig, type TestDatabase } from '../../../libs/testing/src/index.js';
+import { AccountsService } from '../../../libs/accounts/src/index.js';
+import { createTestDatabase, freePort, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../libs/testing/src/index.js';
 import type { AppConfig } from '../../../libs/core/src/index.js';
 import { createApiApp } from './app.factory.js';
 
@@ -9,11 +10,16 @@ describe('API operations (real PostGIS and Redis)', () => {
   let db: TestDatabase;
   let config: AppConfig;
   let app: NestFastifyApplication;
+  let firstLoad: { citiesCreated: number; districtsCreated: number };
+  let admin: { authorization: string };
 
   beforeAll(async () => {
     db = await createTestDatabase();
     config = testConfig(db.url);
     app = await createApiApp(config);
+    firstLoad = await app.get(CitiesService).loadDemoCities();
+    await app.get(AccountsService).loadDemoAccounts();
+    admin = (await signIn(app, 'admin@taza.example')).auth;
   });
   afterAll(async () => {
     await app?.close();
@@ -46,8 +52,9 @@ describe('API operations (real PostGIS and Redis)', () => {
 
   it('lists the demo cities and districts as GeoJSON once loaded, and loading twice adds nothing', async () => {
     const cities = app.get(CitiesService);
-    expect(await cities.loadDemoCities()).toEqual({ citiesCreated: 4, districtsCreated: expect.any(Number) });
+    expect(firstLoad).toEqual({ citiesCreated: 4, districtsCreated: 12 });
     expect(await cities.loadDemoCities()).toEqual({ citiesCreated: 0, districtsCreated: 0 });
+    expect(await app.get(AccountsService).loadDemoAccounts()).toBe(0);
 
     const res = await app.inject({ method: 'GET', url: '/api/v1/cities' });
     expect(res.statusCode).toBe(200);
@@ -105,7 +112,8 @@ describe('API operations (real PostGIS and Redis)', () => {
 
   it('exposes Prometheus metrics with request latency by route, queue depths and the outbox backlog', async () => {
     await app.inject({ method: 'GET', url: '/api/v1/cities' });
-    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    const res = await app.inject({ method: 'GET', url: '/metrics', headers: admin });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.body).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/cities"/);
@@ -120,10 +128,20 @@ describe('API operations (real PostGIS and Redis)', () => {
     expect(String(made.headers['x-request-id'])).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('serves the queues dashboard at /admin/queues', async () => {
-    const res = await app.inject({ method: 'GET', url: '/admin/queues' });
+  it('serves the queues dashboard at /admin/queues to admins only (bearer or the admin cookie)', async () => {
+    expect((await app.inject({ method: 'GET', url: '/admin/queues' })).statusCode).toBe(401);
+    const dispatcher = await signIn(app, 'dispatcher.almaty@taza.example');
+    expect((await app.inject({ method: 'GET', url: '/admin/queues', headers: dispatcher.auth })).statusCode).toBe(403);
+    const res = await app.inject({ method: 'GET', url: '/admin/queues', headers: admin });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/Taza Map queues|bull/i);
+
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'admin@taza.example', password: 'taza-demo-2026' } });
+    const adminCookie = login.cookies.find((c) => c.name === 'taza_admin');
+    expect(adminCookie?.httpOnly).toBe(true);
+    expect(adminCookie?.path).toBe('/admin');
+    const viaCookie = await app.inject({ method: 'GET', url: '/admin/queues', cookies: { taza_admin: adminCookie!.value } });
+    expect(viaCookie.statusCode).toBe(200);
   });
 });
 

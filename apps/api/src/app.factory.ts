@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, projectRoot, requestIdOf } from '../../../libs/core/src/index.js';
@@ -12,6 +13,14 @@ import { ApiModule } from './app.module.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { MetricsService } from './metrics/metrics.service.js';
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+/** Every route an app registered (for the access-matrix test: a route nobody listed fails it). */
+export const registeredRoutes = new WeakMap<NestFastifyApplication, RegisteredRoute[]>();
 
 export function webDistDir(config: AppConfig): string {
   return config.WEB_DIST_DIR ?? join(projectRoot(), 'dist', 'web');
@@ -39,6 +48,12 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
 
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  const routes: RegisteredRoute[] = [];
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+  registeredRoutes.set(app, routes);
+  await app.register(fastifyCookie as never);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

@@ -6,7 +6,13 @@ import {
   LoggingModule,
   OutboxModule,
   QueueModule,
+  RedisModule,
 } from '../../../libs/core/src/index.js';
+import { APP_GUARD } from '@nestjs/core';
+import { AccountsModule } from '../../../libs/accounts/src/index.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { UsersController } from './auth/users.controller.js';
 import { CitiesModule } from '../../../libs/cities/src/index.js';
 import { CitiesController } from './cities/cities.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -25,10 +31,12 @@ export class ApiModule {
         DatabaseModule.forRoot({ applicationName: 'taza-api' }),
         QueueModule,
         OutboxModule,
+        RedisModule,
         CitiesModule,
+        AccountsModule,
       ],
-      controllers: [HealthController, MetricsController, CitiesController],
-      providers: [RedisProbe, MetricsService],
+      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController],
+      providers: [RedisProbe, MetricsService, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
 }

@@ -1,53 +1,97 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { createDataSource, loadConfigOrExit } from '../../../libs/core/src/index.js';
-import { CitiesRepository, CitiesService } from '../../../libs/cities/src/index.js';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AccountsModule, AccountsService } from '../../../libs/accounts/src/index.js';
+import { CitiesModule, CitiesService } from '../../../libs/cities/src/index.js';
+import { AppConfig, ConfigModule, createDataSource, DatabaseModule, loadConfigOrExit, RedisModule } from '../../../libs/core/src/index.js';
 
 /**
  * Operations from the command line, on the same DataSource as the processes:
- *   migration:run | migration:revert | migration:show | seed
+ *   migration:run | migration:revert | migration:show | seed | admin:create --email E [--phone P] [--password X]
  */
-const command = process.argv[2];
+@Module({})
+class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, CitiesModule, AccountsModule],
+    };
+  }
+}
+
+const [command, ...rest] = process.argv.slice(2);
 const config = loadConfigOrExit();
-const dataSource = createDataSource({ url: config.DATABASE_URL, applicationName: 'taza-cli', poolSize: 2 });
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-try {
+async function migrations(): Promise<void> {
+  const dataSource = createDataSource({ url: config.DATABASE_URL, applicationName: 'taza-cli', poolSize: 2 });
   await dataSource.initialize();
-  switch (command) {
-    case 'migration:run': {
+  try {
+    if (command === 'migration:run') {
       const done = await dataSource.runMigrations({ transaction: 'each' });
       out(done.length ? `Applied ${done.length} migration(s): ${done.map((m) => m.name).join(', ')}` : 'Database schema is up to date.');
-      break;
-    }
-    case 'migration:revert': {
+    } else if (command === 'migration:revert') {
       await dataSource.undoLastMigration({ transaction: 'each' });
       out('Reverted the last migration.');
-      break;
+    } else {
+      out((await dataSource.showMigrations()) ? 'Some migrations are pending.' : 'No pending migrations.');
     }
-    case 'migration:show': {
-      const pending = await dataSource.showMigrations();
-      out(pending ? 'Some migrations are pending.' : 'No pending migrations.');
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function withServices(fn: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<void>): Promise<void> {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
+  try {
+    await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+try {
+  switch (command) {
+    case 'migration:run':
+    case 'migration:revert':
+    case 'migration:show':
+      await migrations();
       break;
-    }
-    case 'seed': {
+    case 'seed':
       if (!config.DEMO_DATA) {
         out('DEMO_DATA is off: no demo data loaded.');
         break;
       }
-      Logger.overrideLogger(['error', 'warn']);
-      const cities = new CitiesService(new CitiesRepository(dataSource), dataSource);
-      const { citiesCreated, districtsCreated } = await cities.loadDemoCities();
-      out(`Demo data: ${citiesCreated} new cities, ${districtsCreated} new districts.`);
+      await withServices(async (app) => {
+        const { citiesCreated, districtsCreated } = await app.get(CitiesService).loadDemoCities();
+        const accounts = await app.get(AccountsService).loadDemoAccounts();
+        out(`Demo data: ${citiesCreated} new cities, ${districtsCreated} new districts, ${accounts} new accounts.`);
+      });
+      break;
+    case 'admin:create': {
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, phone: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } });
+      if (!values.email && !values.phone) throw new Error('give --email or --phone');
+      const generated = !values.password;
+      const password = values.password ?? randomBytes(12).toString('base64url');
+      await withServices(async (app) => {
+        const user = await app.get(AccountsService).createStaff(
+          null,
+          { email: values.email, phone: values.phone, password, role: 'admin', displayName: values.name },
+          { ip: null, userAgent: 'cli' },
+        );
+        out(`Created admin ${user.email ?? user.phone} (${user.id}).`);
+        if (generated) out(`Password (shown once): ${password}`);
+      });
       break;
     }
     default:
-      process.stderr.write(`Unknown command "${command ?? ''}". Use one of: migration:run, migration:revert, migration:show, seed.\n`);
+      process.stderr.write(`Unknown command "${command ?? ''}". Use one of: migration:run, migration:revert, migration:show, seed, admin:create.\n`);
       process.exitCode = 2;
   }
 } catch (err) {
-  process.stderr.write(`${command} failed: ${(err as Error).message}\n`);
+  const e = err as Error & { errors?: { field: string; message: string }[] };
+  process.stderr.write(`${command} failed: ${e.message}\n`);
   process.exitCode = 1;
-} finally {
-  if (dataSource.isInitialized) await dataSource.destroy();
 }

@@ -12,3 +12,6 @@ export * from './logging/logging.module.js';
 export * from './errors/domain-error.js';
 export * from './geo/geojson.js';
 export * from './config/project-root.js';
+export * from './redis/redis.module.js';
+export * from './redis/rate-limiter.js';
+export * from './redis/redis-client.js';

@@ -4,3 +4,4 @@ export * from './redis-server.js';
 export * from './wait.js';
 export * from './queues.js';
 export * from './browser.js';
+export * from './http.js';

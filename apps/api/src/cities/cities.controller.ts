@@ -4,6 +4,7 @@ import { IsOptional, IsUUID } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { GEOJSON_CONTENT_TYPE } from '../../../../libs/core/src/index.js';
 import { CitiesService } from '../../../../libs/cities/src/index.js';
+import { Public } from '../auth/access.decorator.js';
 
 export class DistrictsQuery {
   @ApiPropertyOptional({ description: 'only the districts of this city', format: 'uuid' })
@@ -18,6 +19,7 @@ export class CitiesController {
   constructor(@Inject(CitiesService) private readonly cities: CitiesService) {}
 
   @Get('cities')
+  @Public()
   @Header('content-type', GEOJSON_CONTENT_TYPE)
   @Header('cache-control', 'public, max-age=300')
   @ApiOperation({ summary: 'Cities served, as a GeoJSON FeatureCollection of their boundaries (core polygon in properties)' })
@@ -27,6 +29,7 @@ export class CitiesController {
   }
 
   @Get('districts')
+  @Public()
   @Header('content-type', GEOJSON_CONTENT_TYPE)
   @Header('cache-control', 'public, max-age=300')
   @ApiOperation({ summary: 'Districts (akimat service areas) as a GeoJSON FeatureCollection' })

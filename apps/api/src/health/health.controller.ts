@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/access.decorator.js';
 import { RedisProbe, withTimeout } from './redis-probe.js';
 
 @ApiTags('operations')
@@ -13,6 +14,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'Liveness and readiness: PostgreSQL, PostGIS and Redis; 200 when all answer, else 503' })
   async health(@Res() reply: FastifyReply): Promise<void> {
     const [database, redis] = await Promise.all([this.database(), this.redis.ping()]);

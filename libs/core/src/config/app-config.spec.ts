@@ -34,7 +34,13 @@ describe('loadConfig', () => {
   });
 
   it('refuses demo data in production and turns it off by default there', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).DEMO_DATA).toBe(false);
-    expect(() => loadConfig({ NODE_ENV: 'production', DEMO_DATA: 'true' })).toThrow(/DEMO_DATA must be false in production/);
+    const secret = 'a-production-secret-of-more-than-32-chars';
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).DEMO_DATA).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DEMO_DATA: 'true' })).toThrow(/DEMO_DATA must be false in production/);
+  });
+
+  it('refuses the development JWT secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET must be set to your own random secret in production/);
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be a random secret of at least 32 characters/);
   });
 });

@@ -24,6 +24,8 @@ const toBool = ({ value }: { value: unknown }) => {
   return value;
 };
 
+const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
+
 export type NodeEnv = 'development' | 'test' | 'production';
 
 /**
@@ -96,6 +98,34 @@ export class AppConfig {
   @Max(60000)
   SHUTDOWN_TIMEOUT_MS = 8000;
 
+  /** Signs access tokens (HS256). Production refuses the development default. */
+  @IsString()
+  @MinLength(32)
+  JWT_SECRET = DEV_JWT_SECRET;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  /** Refresh cookies are Secure by default; only plain-HTTP development without localhost needs false. */
+  @Transform(toBool)
+  @IsBoolean()
+  COOKIE_SECURE = true;
+
+  /** A bearer token a Prometheus scraper may use for /metrics besides an admin's session. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
   /** Where the built web app lives; empty means dist/web beside the project root. */
   @IsOptional()
   @IsString()
@@ -118,6 +148,11 @@ const EXPECTED: Record<keyof AppConfig, string> = {
   OUTBOX_MAX_BACKOFF_MS: 'an integer number of milliseconds from 100 to 600000',
   SHUTDOWN_TIMEOUT_MS: 'an integer number of milliseconds from 100 to 60000',
   WEB_DIST_DIR: 'a directory path',
+  JWT_SECRET: 'a random secret of at least 32 characters',
+  ACCESS_TOKEN_TTL_SECONDS: 'an integer number of seconds from 60 to 3600',
+  REFRESH_TOKEN_TTL_DAYS: 'an integer number of days from 1 to 365',
+  COOKIE_SECURE: 'true or false',
+  METRICS_TOKEN: 'a secret of at least 16 characters',
 };
 
 export class ConfigError extends Error {
@@ -142,13 +177,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (env.NODE_ENV === 'production' && raw.DEMO_DATA === undefined) raw.DEMO_DATA = 'false';
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors: ValidationError[] = validateSync(config, { whitelist: false });
-  const problems = errors.map((e) => ({
+  const problems: { variable: string; expected: string; got: string | undefined }[] = errors.map((e) => ({
     variable: e.property,
     expected: EXPECTED[e.property as keyof AppConfig] ?? 'a valid value',
     got: raw[e.property],
   }));
   if (config.NODE_ENV === 'production' && config.DEMO_DATA) {
     problems.push({ variable: 'DEMO_DATA', expected: 'false in production (demo accounts must never reach production)', got: raw.DEMO_DATA });
+  }
+  if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEV_JWT_SECRET) {
+    problems.push({ variable: 'JWT_SECRET', expected: 'set to your own random secret in production', got: undefined });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -16,8 +16,16 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly errors: FieldProblem[] = [],
+    /** Extra response headers the edge should send (e.g. Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = new.target.name;
+  }
+}
+
+export class TooManyRequestsError extends DomainError {
+  constructor(code: string, message: string, retryAfterSeconds: number) {
+    super('too_many', code, message, [], { 'retry-after': String(retryAfterSeconds) });
   }
 }

@@ -1,0 +1,130 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AccountsService } from '../../../../libs/accounts/src/index.js';
+import { CitiesService } from '../../../../libs/cities/src/index.js';
+import type { AppConfig } from '../../../../libs/core/src/index.js';
+import { createTestDatabase, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
+import { createApiApp, registeredRoutes } from '../app.factory.js';
+
+type Who = 'anonymous' | 'residentA' | 'residentB' | 'dispatcherX' | 'dispatcherY' | 'akim' | 'admin';
+const EVERYONE: Who[] = ['anonymous', 'residentA', 'residentB', 'dispatcherX', 'dispatcherY', 'akim', 'admin'];
+const SIGNED_IN: Who[] = EVERYONE.filter((w) => w !== 'anonymous');
+
+interface Ctx {
+  ids: Record<string, string>;
+}
+
+interface RouteCase {
+  /** Who may get a 2xx here; everyone else must not. */
+  allowed: Who[];
+  request?: (ctx: Ctx) => { url?: string; payload?: unknown; headers?: Record<string, string> };
+}
+
+/**
+ * EVERY route of the API. A route missing here fails the "covers every route" test, so a new endpoint
+ * cannot ship without saying who may call it. Objects used belong to someone other than the caller.
+ */
+const MATRIX: Record<string, RouteCase> = {
+  'GET /api/health': { allowed: EVERYONE },
+  'GET /metrics': { allowed: ['admin'] },
+  'GET /api/v1/cities': { allowed: EVERYONE },
+  'GET /api/v1/districts': { allowed: EVERYONE },
+  'POST /api/v1/auth/signup': {
+    allowed: EVERYONE,
+    request: () => ({ payload: { email: `new-${Math.random().toString(36).slice(2)}@example.kz`, password: 'a-long-unusual-passphrase' } }),
+  },
+  'POST /api/v1/auth/login': { allowed: EVERYONE, request: () => ({ payload: { login: 'resident.b@example.kz', password: 'resident-b-passphrase' } }) },
+  // Without a refresh token nobody gets a 2xx, whoever they are.
+  'POST /api/v1/auth/refresh': { allowed: [], request: () => ({ payload: {} }) },
+  'GET /api/v1/me': { allowed: SIGNED_IN },
+  'POST /api/v1/me/password': { allowed: SIGNED_IN, request: () => ({ payload: { currentPassword: 'not-the-password', newPassword: 'another-long-passphrase' } }) },
+  'GET /api/v1/admin/users': { allowed: ['admin'] },
+  'POST /api/v1/admin/users': {
+    allowed: ['admin'],
+    request: (c) => ({ payload: { email: `staff-${Math.random().toString(36).slice(2)}@taza.example`, password: 'staff-long-passphrase', role: 'dispatcher', cityId: c.ids.astana } }),
+  },
+  'PATCH /api/v1/admin/users/:id': { allowed: ['admin'], request: (c) => ({ url: `/api/v1/admin/users/${c.ids.spareUser}`, payload: { disabled: false } }) },
+  'GET /api/v1/audit': { allowed: ['akim', 'admin'] },
+  'GET /api/docs': { allowed: EVERYONE },
+  'GET /api/docs-json': { allowed: EVERYONE },
+  'GET /admin/queues': { allowed: ['admin'] },
+  'GET /admin/queues/api/queues': { allowed: ['admin'], request: () => ({ url: '/admin/queues/api/queues' }) },
+  // Last: it ends the caller's session.
+  'POST /api/v1/auth/logout': { allowed: SIGNED_IN, request: () => ({ payload: {} }) },
+};
+
+/**
+ * Routes that are not ours to list one by one: the OpenAPI UI's assets, the queue dashboard's own API
+ * (guarded by prefix) and the web app's static files (public by nature).
+ */
+const DELEGATED = [/^\/api\/docs/, /^\/admin\/queues(\/|$)/, /^\/\*?$/, /^\/(index\.html|favicon\.svg|assets\/[\w.-]+)$/];
+
+describe('access matrix: every route x every kind of caller', () => {
+  let db: TestDatabase;
+  let config: AppConfig;
+  let app: NestFastifyApplication;
+  const headers: Partial<Record<Who, Record<string, string>>> = {};
+  const ctx: Ctx = { ids: {} };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    config = testConfig(db.url);
+    app = await createApiApp(config);
+    await app.get(CitiesService).loadDemoCities();
+    const accounts = app.get(AccountsService);
+    await accounts.loadDemoAccounts();
+    const cities = (await app.inject({ method: 'GET', url: '/api/v1/cities' })).json();
+    for (const f of cities.features) ctx.ids[f.properties.slug] = f.properties.id;
+    for (const [who, email, password] of [
+      ['residentA', 'resident.a@example.kz', 'resident-a-passphrase'],
+      ['residentB', 'resident.b@example.kz', 'resident-b-passphrase'],
+    ] as const) {
+      await app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password } });
+      headers[who] = (await signIn(app, email, password)).auth;
+    }
+    headers.dispatcherX = (await signIn(app, 'dispatcher.almaty@taza.example')).auth;
+    headers.dispatcherY = (await signIn(app, 'dispatcher.astana@taza.example')).auth;
+    headers.akim = (await signIn(app, 'akim.almaty@taza.example')).auth;
+    headers.admin = (await signIn(app, 'admin@taza.example')).auth;
+    const spare = await accounts.createStaff(null, { email: 'spare@taza.example', password: 'spare-long-passphrase', role: 'akim', cityId: ctx.ids.kostanay }, { ip: null, userAgent: null });
+    ctx.ids.spareUser = spare.id;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await obliterateQueues(config);
+    await db?.drop();
+  });
+
+  const listed = () => {
+    const routes = registeredRoutes.get(app) ?? [];
+    return [...new Set(routes.map((r) => `${r.method} ${r.url}`))];
+  };
+
+  it('covers every route the API registers (a new route must join the matrix)', () => {
+    const missing = listed().filter((key) => !MATRIX[key] && !DELEGATED.some((re) => re.test(key.split(' ')[1])));
+    expect(missing).toEqual([]);
+    const stale = Object.keys(MATRIX).filter((key) => !listed().includes(key) && !key.startsWith('GET /admin/queues/'));
+    expect(stale).toEqual([]);
+  });
+
+  it('gives no caller a 2xx it should not get, and no allowed caller a 401/403', async () => {
+    const unexpected: string[] = [];
+    for (const [key, rule] of Object.entries(MATRIX)) {
+      const [method, pattern] = key.split(' ');
+      for (const who of EVERYONE) {
+        const req = rule.request?.(ctx) ?? {};
+        const res = await app.inject({
+          method: method as 'GET',
+          url: req.url ?? pattern,
+          payload: req.payload as never,
+          headers: { ...(headers[who] ?? {}), ...(req.headers ?? {}) },
+          remoteAddress: `10.0.${EVERYONE.indexOf(who)}.1`,
+        });
+        const ok = res.statusCode >= 200 && res.statusCode < 300;
+        if (res.statusCode >= 500) unexpected.push(`${key} as ${who}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+        else if (ok && !rule.allowed.includes(who)) unexpected.push(`${key} as ${who}: unexpected ${res.statusCode}`);
+        else if (rule.allowed.includes(who) && (res.statusCode === 401 || res.statusCode === 403)) unexpected.push(`${key} as ${who}: refused ${res.statusCode}`);
+      }
+    }
+    expect(unexpected).toEqual([]);
+  });
+});

@@ -1,0 +1,6 @@
+export * from './accounts.errors.js';
+export * from './accounts.module.js';
+export * from './accounts.service.js';
+export * from './login-identifier.js';
+export * from './password-policy.js';
+export * from './principal.js';
