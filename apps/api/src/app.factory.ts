@@ -29,7 +29,7 @@ export function webDistDir(config: AppConfig): string {
 /** Builds the whole HTTP app (not yet listening): used by main.ts and by the integration tests. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    trustProxy: true,
+    trustProxy: config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     // Our own access log (pino-http via nestjs-pino) carries the request id; Fastify's would double it.

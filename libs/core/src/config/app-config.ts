@@ -120,6 +120,14 @@ export class AppConfig {
   @IsBoolean()
   COOKIE_SECURE = true;
 
+  /**
+   * Trust X-Forwarded-For from a proxy in front: only behind a load balancer that sets it, or per-IP
+   * limits could be dodged by any client writing that header.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  TRUST_PROXY = false;
+
   /** A bearer token a Prometheus scraper may use for /metrics besides an admin's session. */
   @IsOptional()
   @IsString()
@@ -152,6 +160,7 @@ const EXPECTED: Record<keyof AppConfig, string> = {
   ACCESS_TOKEN_TTL_SECONDS: 'an integer number of seconds from 60 to 3600',
   REFRESH_TOKEN_TTL_DAYS: 'an integer number of days from 1 to 365',
   COOKIE_SECURE: 'true or false',
+  TRUST_PROXY: 'true or false',
   METRICS_TOKEN: 'a secret of at least 16 characters',
 };
 
