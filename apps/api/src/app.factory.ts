@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, projectRoot, requestIdOf } from '../../../libs/core/src/index.js';
@@ -54,6 +55,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   registeredRoutes.set(app, routes);
   await app.register(fastifyCookie as never);
+  // Limits are applied per request by readMultipart; files are read into memory, never to disk.
+  await app.register(fastifyMultipart as never, { throwFileSizeLimit: true });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

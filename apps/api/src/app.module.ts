@@ -10,6 +10,8 @@ import {
 } from '../../../libs/core/src/index.js';
 import { APP_GUARD } from '@nestjs/core';
 import { AccountsModule } from '../../../libs/accounts/src/index.js';
+import { ReportsModule } from '../../../libs/reports/src/index.js';
+import { ReportsController } from './reports/reports.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { UsersController } from './auth/users.controller.js';
@@ -34,8 +36,9 @@ export class ApiModule {
         RedisModule,
         CitiesModule,
         AccountsModule,
+        ReportsModule,
       ],
-      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController],
+      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController],
       providers: [RedisProbe, MetricsService, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

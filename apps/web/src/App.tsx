@@ -1,16 +1,35 @@
 import { useCallback, useEffect, useState } from 'react';
 import { fetchCities, fetchDistricts } from './api/client';
 import type { CityCollection, DistrictCollection } from './api/types';
+import { SignInPage } from './auth/SignInPage';
+import { SignUpPage } from './auth/SignUpPage';
 import { Header } from './components/Header';
 import { Legend } from './components/Legend';
+import { NotFoundPage } from './components/NotFoundPage';
 import { ErrorBanner, LoadingChip } from './components/StatusBanner';
 import { useI18n } from './i18n/I18nProvider';
+import type { Dictionary } from './i18n/dictionaries';
 import { CityMap } from './map/CityMap';
+import { useLocation, type RouteName } from './router';
 
 type LoadState = 'loading' | 'ready' | 'error';
 
+function pageTitle(route: RouteName, t: Dictionary): string {
+  switch (route) {
+    case 'signin':
+      return `${t.signInTitle} · ${t.appName}`;
+    case 'signup':
+      return `${t.signUpTitle} · ${t.appName}`;
+    case 'notFound':
+      return `${t.notFoundTitle} · ${t.appName}`;
+    default:
+      return `${t.appName} · ${t.tagline}`;
+  }
+}
+
 export function App() {
   const { t } = useI18n();
+  const { route } = useLocation();
   const [cities, setCities] = useState<CityCollection | null>(null);
   const [districts, setDistricts] = useState<DistrictCollection | null>(null);
   const [loadState, setLoadState] = useState<LoadState>('loading');
@@ -18,6 +37,7 @@ export function App() {
   const [mapFailed, setMapFailed] = useState(false);
   const [selectedSlug, setSelectedSlug] = useState<string | null>(null);
 
+  // The map data is loaded once, whichever screen the app opens on, and kept across screens.
   useEffect(() => {
     const ctrl = new AbortController();
     setLoadState('loading');
@@ -35,27 +55,39 @@ export function App() {
     return () => ctrl.abort();
   }, [attempt]);
 
+  useEffect(() => {
+    document.title = pageTitle(route, t);
+  }, [route, t]);
+
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   const onMapError = useCallback(() => setMapFailed(true), []);
 
   return (
     <div className="app">
-      <Header cities={cities} selectedSlug={selectedSlug} onSelectCity={setSelectedSlug} />
-      <main className="map-area">
-        <CityMap
-          cities={cities}
-          districts={districts}
-          selectedSlug={selectedSlug}
-          onSelectCity={setSelectedSlug}
-          onMapError={onMapError}
-        />
-        <div className="banners" aria-live="polite">
-          {loadState === 'loading' && <LoadingChip />}
-          {loadState === 'error' && <ErrorBanner message={t.loadError} onRetry={retry} />}
-          {mapFailed && loadState !== 'error' && <ErrorBanner message={t.mapError} />}
-        </div>
-        <Legend />
-      </main>
+      <Header cities={cities} selectedSlug={selectedSlug} onSelectCity={setSelectedSlug} showCityPicker={route === 'map'} />
+      {route === 'map' ? (
+        <main className="map-area">
+          <CityMap
+            cities={cities}
+            districts={districts}
+            selectedSlug={selectedSlug}
+            onSelectCity={setSelectedSlug}
+            onMapError={onMapError}
+          />
+          <div className="banners" aria-live="polite">
+            {loadState === 'loading' && <LoadingChip />}
+            {loadState === 'error' && <ErrorBanner message={t.loadError} onRetry={retry} />}
+            {mapFailed && loadState !== 'error' && <ErrorBanner message={t.mapError} />}
+          </div>
+          <Legend />
+        </main>
+      ) : (
+        <main className="page-area">
+          {route === 'signin' && <SignInPage />}
+          {route === 'signup' && <SignUpPage />}
+          {route === 'notFound' && <NotFoundPage />}
+        </main>
+      )}
     </div>
   );
 }

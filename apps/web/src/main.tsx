@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { AuthProvider } from './auth/AuthProvider';
 import { applyDocumentLang, detectInitialLang, I18nProvider } from './i18n/I18nProvider';
 import './styles.css';
 
@@ -14,7 +15,9 @@ if (!rootElement) throw new Error('#root element is missing from index.html');
 createRoot(rootElement).render(
   <StrictMode>
     <I18nProvider initialLang={initialLang}>
-      <App />
+      <AuthProvider>
+        <App />
+      </AuthProvider>
     </I18nProvider>
   </StrictMode>,
 );

@@ -5,3 +5,4 @@ export * from './wait.js';
 export * from './queues.js';
 export * from './browser.js';
 export * from './http.js';
+export * from './media-fixtures.js';

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '../../core/src/index.js';
 
 /** A validated config for one test file: its own database, its own queue prefix, quiet logs. */
@@ -11,6 +13,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OUTBOX_POLL_MS: '50',
     OUTBOX_MAX_BACKOFF_MS: '1000',
+    // Uploaded media of tests never lands in the project's var/media.
+    MEDIA_DIR: join(tmpdir(), `taza-test-media-${process.pid}`),
     ...overrides,
   });
 }

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccountsService } from '../../../../libs/accounts/src/index.js';
 import { CitiesService } from '../../../../libs/cities/src/index.js';
 import type { AppConfig } from '../../../../libs/core/src/index.js';
-import { createTestDatabase, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
+import { createTestDatabase, jpegPhoto, multipartBody, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
 import { createApiApp, registeredRoutes } from '../app.factory.js';
 
 type Who = 'anonymous' | 'residentA' | 'residentB' | 'dispatcherX' | 'dispatcherY' | 'akim' | 'admin';
@@ -10,7 +10,7 @@ const EVERYONE: Who[] = ['anonymous', 'residentA', 'residentB', 'dispatcherX', '
 const SIGNED_IN: Who[] = EVERYONE.filter((w) => w !== 'anonymous');
 
 interface Ctx {
-  ids: Record<string, string>;
+  ids: Record<string, string> & { freshReport(): string };
 }
 
 interface RouteCase {
@@ -44,6 +44,23 @@ const MATRIX: Record<string, RouteCase> = {
   },
   'PATCH /api/v1/admin/users/:id': { allowed: ['admin'], request: (c) => ({ url: `/api/v1/admin/users/${c.ids.spareUser}`, payload: { disabled: false } }) },
   'GET /api/v1/audit': { allowed: ['akim', 'admin'] },
+  'GET /api/v1/categories': { allowed: EVERYONE },
+  'POST /api/v1/reports': { allowed: EVERYONE, request: (c) => ({ payload: { lon: 76.93 + Math.random() / 100, lat: 43.2567, category: 'household', size: 'bag' } }) },
+  'GET /api/v1/reports': { allowed: EVERYONE },
+  'GET /api/v1/reports/nearby': { allowed: EVERYONE, request: () => ({ url: '/api/v1/reports/nearby?lon=76.93&lat=43.25' }) },
+  'GET /api/v1/me/reports': { allowed: SIGNED_IN },
+  // A report sent by resident B: everyone may read its public view.
+  'GET /api/v1/reports/:id': { allowed: EVERYONE, request: (c) => ({ url: `/api/v1/reports/${c.ids.reportOfB}` }) },
+  'GET /api/v1/reports/:id/history': { allowed: EVERYONE, request: (c) => ({ url: `/api/v1/reports/${c.ids.reportOfB}/history` }) },
+  // Only the dispatcher of the report's city (X = Almaty) may move it.
+  'POST /api/v1/reports/:id/transitions': {
+    allowed: ['dispatcherX'],
+    request: (c) => ({ url: `/api/v1/reports/${c.ids.freshReport()}/transitions`, payload: { action: 'register' } }),
+  },
+  // Only its reporter (B) may rate; the report is resolved so the rating would succeed.
+  'POST /api/v1/reports/:id/rating': { allowed: ['residentB'], request: (c) => ({ url: `/api/v1/reports/${c.ids.resolvedOfB}/rating`, payload: { rating: 4 } }) },
+  'GET /api/v1/media/:id': { allowed: EVERYONE, request: (c) => ({ url: `/api/v1/media/${c.ids.mediaOfB}` }) },
+  'GET /api/v1/media/:id/thumbnail': { allowed: EVERYONE, request: (c) => ({ url: `/api/v1/media/${c.ids.mediaOfB}/thumbnail` }) },
   'GET /api/docs': { allowed: EVERYONE },
   'GET /api/docs-json': { allowed: EVERYONE },
   'GET /admin/queues': { allowed: ['admin'] },
@@ -63,7 +80,8 @@ describe('access matrix: every route x every kind of caller', () => {
   let config: AppConfig;
   let app: NestFastifyApplication;
   const headers: Partial<Record<Who, Record<string, string>>> = {};
-  const ctx: Ctx = { ids: {} };
+  const fresh: string[] = [];
+  const ctx: Ctx = { ids: { freshReport: () => fresh.shift()! } as Ctx['ids'] };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -87,6 +105,21 @@ describe('access matrix: every route x every kind of caller', () => {
     headers.admin = (await signIn(app, 'admin@taza.example')).auth;
     const spare = await accounts.createStaff(null, { email: 'spare@taza.example', password: 'spare-long-passphrase', role: 'akim', cityId: ctx.ids.kostanay }, { ip: null, userAgent: null });
     ctx.ids.spareUser = spare.id;
+
+    // Objects owned by someone else: resident B's reports, one of them resolved and waiting for B's rating.
+    const send = async (lon: number, headers: Record<string, string> = {}) =>
+      (await app.inject({ method: 'POST', url: '/api/v1/reports', headers, payload: { lon, lat: 43.2467, category: 'bulky', size: 'car', contactEmail: 'b@example.kz' } })).json().reportId as string;
+    ctx.ids.reportOfB = await send(76.9, headers.residentB);
+    ctx.ids.resolvedOfB = await send(76.905, headers.residentB);
+    const dispatcher = headers.dispatcherX!;
+    const step = (action: string) => app.inject({ method: 'POST', url: `/api/v1/reports/${ctx.ids.resolvedOfB}/transitions`, headers: dispatcher, payload: { action } });
+    await step('register');
+    await step('start');
+    const { body, contentType } = multipartBody({ action: 'resolve', note: 'done' }, [{ field: 'photos', filename: 'a.jpg', contentType: 'image/jpeg', data: await jpegPhoto() }]);
+    const resolved = await app.inject({ method: 'POST', url: `/api/v1/reports/${ctx.ids.resolvedOfB}/transitions`, headers: { ...dispatcher, 'content-type': contentType }, payload: body });
+    ctx.ids.mediaOfB = resolved.json().media[0].id;
+    // A new submitted report for each caller that tries to register one.
+    for (let i = 0; i < EVERYONE.length; i++) fresh.push(await send(76.91 + i * 0.001));
   });
   afterAll(async () => {
     await app?.close();

@@ -10,6 +10,8 @@ const KIND_STATUS: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
+  unsupported_type: 415,
   unprocessable: 422,
   too_many: 429,
   unavailable: 503,

@@ -2,11 +2,11 @@ import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FieldProblem } from '../../../../libs/core/src/index.js';
 import { ValidationFailed } from './problem-details.filter.js';
 
-function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
     const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(e.children ?? [], field)];
+    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
   });
 }
 
@@ -16,6 +16,6 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => new ValidationFailed(flatten(errors)),
+    exceptionFactory: (errors) => new ValidationFailed(flattenValidationErrors(errors)),
   });
 }

@@ -2,6 +2,8 @@ import type { CityCollection, Lang } from '../api/types';
 import { localizedName } from '../api/types';
 import { dictionaries, LANGS } from '../i18n/dictionaries';
 import { useI18n } from '../i18n/I18nProvider';
+import { Link } from '../router';
+import { AccountArea } from './AccountArea';
 
 const ALL = '__all__';
 
@@ -9,9 +11,11 @@ interface HeaderProps {
   cities: CityCollection | null;
   selectedSlug: string | null;
   onSelectCity: (slug: string | null) => void;
+  /** The city picker only makes sense next to the map. */
+  showCityPicker?: boolean;
 }
 
-export function Header({ cities, selectedSlug, onSelectCity }: HeaderProps) {
+export function Header({ cities, selectedSlug, onSelectCity, showCityPicker = true }: HeaderProps) {
   const { lang, t, setLang } = useI18n();
   return (
     <header className="app-header">
@@ -25,7 +29,9 @@ export function Header({ cities, selectedSlug, onSelectCity }: HeaderProps) {
         </svg>
         <div className="brand__text">
           <h1 className="brand__name" data-testid="app-name">
-            {t.appName}
+            <Link className="brand__link" to="/">
+              {t.appName}
+            </Link>
           </h1>
           <p className="brand__tagline" data-testid="tagline">
             {t.tagline}
@@ -33,24 +39,26 @@ export function Header({ cities, selectedSlug, onSelectCity }: HeaderProps) {
         </div>
       </div>
       <div className="header-controls">
-        <label className="control">
-          <span className="control__label">{t.cityPickerLabel}</span>
-          <select
-            data-testid="city-picker"
-            aria-label={t.cityPickerLabel}
-            value={selectedSlug ?? ALL}
-            disabled={!cities}
-            onChange={(e) => onSelectCity(e.target.value === ALL ? null : e.target.value)}
-          >
-            <option value={ALL}>{t.allCities}</option>
-            {cities?.features.map((f) => (
-              <option key={f.properties.id} value={f.properties.slug}>
-                {localizedName(f.properties.name, lang) || f.properties.slug}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="control">
+        {showCityPicker && (
+          <label className="control control--city">
+            <span className="control__label">{t.cityPickerLabel}</span>
+            <select
+              data-testid="city-picker"
+              aria-label={t.cityPickerLabel}
+              value={selectedSlug ?? ALL}
+              disabled={!cities}
+              onChange={(e) => onSelectCity(e.target.value === ALL ? null : e.target.value)}
+            >
+              <option value={ALL}>{t.allCities}</option>
+              {cities?.features.map((f) => (
+                <option key={f.properties.id} value={f.properties.slug}>
+                  {localizedName(f.properties.name, lang) || f.properties.slug}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label className="control control--lang">
           <span className="control__label">{t.languageLabel}</span>
           <select
             data-testid="lang"
@@ -66,6 +74,7 @@ export function Header({ cities, selectedSlug, onSelectCity }: HeaderProps) {
           </select>
         </label>
       </div>
+      <AccountArea />
     </header>
   );
 }

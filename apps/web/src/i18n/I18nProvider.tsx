@@ -24,7 +24,7 @@ export function detectInitialLang(): Lang {
   return 'en';
 }
 
-/** Keeps <html lang> and the document title in sync with the chosen language. */
+/** Sets <html lang> and the default document title (App refines the title per screen). */
 export function applyDocumentLang(lang: Lang): void {
   document.documentElement.lang = lang;
   const t = dictionaries[lang];
@@ -53,7 +53,8 @@ export function I18nProvider({ initialLang, children }: { initialLang: Lang; chi
   }, []);
 
   useEffect(() => {
-    applyDocumentLang(lang);
+    // Only the language here: App owns the title, which depends on the screen.
+    document.documentElement.lang = lang;
   }, [lang]);
 
   const value = useMemo<I18nValue>(() => ({ lang, t: dictionaries[lang], setLang }), [lang, setLang]);

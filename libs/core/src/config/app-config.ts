@@ -134,6 +134,11 @@ export class AppConfig {
   @MinLength(16)
   METRICS_TOKEN?: string;
 
+  /** Where uploaded media is kept (outside any web root); empty means var/media beside the project root. */
+  @IsOptional()
+  @IsString()
+  MEDIA_DIR?: string;
+
   /** Where the built web app lives; empty means dist/web beside the project root. */
   @IsOptional()
   @IsString()
@@ -156,6 +161,7 @@ const EXPECTED: Record<keyof AppConfig, string> = {
   OUTBOX_MAX_BACKOFF_MS: 'an integer number of milliseconds from 100 to 600000',
   SHUTDOWN_TIMEOUT_MS: 'an integer number of milliseconds from 100 to 60000',
   WEB_DIST_DIR: 'a directory path',
+  MEDIA_DIR: 'a directory path',
   JWT_SECRET: 'a random secret of at least 32 characters',
   ACCESS_TOKEN_TTL_SECONDS: 'an integer number of seconds from 60 to 3600',
   REFRESH_TOKEN_TTL_DAYS: 'an integer number of days from 1 to 365',

@@ -1,5 +1,15 @@
 /** What kind of failure a domain error is; the HTTP edge turns each kind into a status. */
-export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unauthorized' | 'unprocessable' | 'too_many' | 'unavailable';
+export type ErrorKind =
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'too_large'
+  | 'unsupported_type'
+  | 'unprocessable'
+  | 'too_many'
+  | 'unavailable';
 
 export interface FieldProblem {
   field: string;
