@@ -113,14 +113,7 @@ export class ReportsService {
     const media = await this.prepareMedia(uploads, input);
     const stored: string[] = [];
     try {
-      for (const m of media) {
-        await this.storage.put(m.row.storageKey, m.data, m.row.mime);
-        stored.push(m.row.storageKey);
-        if (m.thumb && m.row.thumbKey) {
-          await this.storage.put(m.row.thumbKey, m.thumb, 'image/jpeg');
-          stored.push(m.row.thumbKey);
-        }
-      }
+      await this.storeMedia(media, stored);
       const anonymous = !caller.principal;
       const trackingToken = anonymous ? randomBytes(24).toString('base64url') : undefined;
       const row: NewReport = {
@@ -177,6 +170,18 @@ export class ReportsService {
         throw ReportsErrors.idempotencyMismatch();
       }
       throw err;
+    }
+  }
+
+  /** Writes cleaned media and thumbnails; `stored` collects the keys so a failed request can remove them. */
+  private async storeMedia(media: { row: NewMedia; data: Buffer; thumb: Buffer | null }[], stored: string[]): Promise<void> {
+    for (const m of media) {
+      await this.storage.put(m.row.storageKey, m.data, m.row.mime);
+      stored.push(m.row.storageKey);
+      if (m.thumb && m.row.thumbKey) {
+        await this.storage.put(m.row.thumbKey, m.thumb, 'image/jpeg');
+        stored.push(m.row.thumbKey);
+      }
     }
   }
 
@@ -278,14 +283,7 @@ export class ReportsService {
     if (media.some((m) => m.row.kind !== 'photo')) throw ReportsErrors.field('photos', '"after" evidence must be photos');
     const stored: string[] = [];
     try {
-      for (const m of media) {
-        await this.storage.put(m.row.storageKey, m.data, m.row.mime);
-        stored.push(m.row.storageKey);
-        if (m.thumb && m.row.thumbKey) {
-          await this.storage.put(m.row.thumbKey, m.thumb, 'image/jpeg');
-          stored.push(m.row.thumbKey);
-        }
-      }
+      await this.storeMedia(media, stored);
       return await this.dataSource.transaction(async (manager) => {
         const r = (await this.reports.get(id, manager, true))!;
         const to = this.transition(r.status, action);

@@ -1,26 +1,7 @@
-import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
+// The hand-built bomb, HEIC and MP4 of the media library's own specs serve the API tests too.
+export { GIF_1X1, mp4, pngBomb } from '../../media/src/testing/media-fixtures.js';
 
 function dms(value: number): string {
   const abs = Math.abs(value);
@@ -49,17 +30,6 @@ export async function jpegPhoto(opts: { width?: number; height?: number; gps?: {
 
 export async function pngImage(width = 200, height = 150): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: '#2a6b4f' } }).png().toBuffer();
-}
-
-/** A tiny PNG (a few KB) that claims 20000 x 20000 pixels: decoding it would need 400 MB or more. */
-export function pngBomb(side = 20000): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(side, 0);
-  ihdr.writeUInt32BE(side, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const rows = deflateSync(Buffer.alloc((side + 1) * 16), { level: 9 });
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', rows), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 /** Builds a multipart/form-data body by hand, so a test can also cut it short. */

@@ -10,6 +10,7 @@ import type { AppConfig } from '../../../../libs/core/src/index.js';
 import {
   createTestDatabase,
   jpegPhoto,
+  mp4,
   multipartBody,
   obliterateQueues,
   pngBomb,
@@ -258,7 +259,7 @@ describe('resident reports (real PostGIS, Redis, files)', () => {
         payload: null,
         form: [stringify(report(ALMATY)), [
           { field: 'photos', filename: 'a.jpg', contentType: 'image/jpeg', data: await jpegPhoto() },
-          { field: 'video', filename: 'v.mp4', contentType: 'video/mp4', data: minimalMp4() },
+          { field: 'video', filename: 'v.mp4', contentType: 'video/mp4', data: mp4().bytes },
         ]],
         status: 400,
         field: 'video[0]',
@@ -383,18 +384,4 @@ describe('resident reports (real PostGIS, Redis, files)', () => {
 
 function stringify(o: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
-}
-
-/** ftyp + moov(mvhd) + mdat: the smallest MP4 our checks accept. */
-function minimalMp4(): Buffer {
-  const box = (type: string, payload: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(8 + payload.length);
-    head.write(type, 4, 'latin1');
-    return Buffer.concat([head, payload]);
-  };
-  const mvhd = Buffer.alloc(100);
-  mvhd.writeUInt32BE(1000, 12); // timescale
-  mvhd.writeUInt32BE(5000, 16); // 5 s
-  return Buffer.concat([box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2mp41', 'latin1')), box('moov', box('mvhd', mvhd)), box('mdat', Buffer.alloc(64))]);
 }
