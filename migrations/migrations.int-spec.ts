@@ -21,7 +21,7 @@ describe('migrations', () => {
     try {
       const applied = await ds.runMigrations({ transaction: 'each' });
       expect(applied).toHaveLength(MIGRATIONS.length);
-      expect(await tables(ds)).toEqual(expect.arrayContaining(['cities', 'districts', 'outbox', 'users', 'sessions', 'refresh_tokens', 'audit_log', 'migrations']));
+      expect(await tables(ds)).toEqual(expect.arrayContaining(['cities', 'districts', 'outbox', 'users', 'sessions', 'refresh_tokens', 'audit_log', 'reports', 'report_history', 'notifications', 'migrations']));
 
       const gist: { indexname: string }[] = await ds.query(
         `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef ILIKE '%USING gist%' ORDER BY 1`,

@@ -21,6 +21,9 @@ import { HealthController } from './health/health.controller.js';
 import { RedisProbe } from './health/redis-probe.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { Open311Module } from '../../../libs/open311/src/index.js';
+import { Open311Controller } from './open311/open311.controller.js';
+import { Open311ClientsController } from './open311/open311-clients.controller.js';
 
 @Module({})
 export class ApiModule {
@@ -37,8 +40,9 @@ export class ApiModule {
         CitiesModule,
         AccountsModule,
         ReportsModule,
+        Open311Module,
       ],
-      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController],
+      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, Open311Controller, Open311ClientsController],
       providers: [RedisProbe, MetricsService, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

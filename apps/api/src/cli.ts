@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { AccountsModule, AccountsService } from '../../../libs/accounts/src/index.js';
 import { CitiesModule, CitiesService } from '../../../libs/cities/src/index.js';
 import { AppConfig, ConfigModule, createDataSource, DatabaseModule, loadConfigOrExit, RedisModule } from '../../../libs/core/src/index.js';
+import { Open311ClientsModule, Open311ClientsService } from '../../../libs/open311/src/index.js';
 
 /**
  * Operations from the command line, on the same DataSource as the processes:
@@ -16,7 +17,7 @@ class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, CitiesModule, AccountsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, CitiesModule, AccountsModule, Open311ClientsModule],
     };
   }
 }
@@ -68,6 +69,7 @@ try {
         const { citiesCreated, districtsCreated } = await app.get(CitiesService).loadDemoCities();
         const accounts = await app.get(AccountsService).loadDemoAccounts();
         out(`Demo data: ${citiesCreated} new cities, ${districtsCreated} new districts, ${accounts} new accounts.`);
+        out(`Demo data: ${await app.get(Open311ClientsService).loadDemoClient()} new Open311 client (api_key taza-demo-open311-key).`);
       });
       break;
     case 'admin:create': {

@@ -6,7 +6,11 @@ import {
   LoggingModule,
   OutboxModule,
   QueueModule,
+  RedisModule,
 } from '../../../libs/core/src/index.js';
+import { NotificationsModule } from '../../../libs/notifications/src/index.js';
+import { ReportsModule } from '../../../libs/reports/src/index.js';
+import { QueueWorkers } from './jobs/queue-workers.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 
 @Module({})
@@ -22,8 +26,11 @@ export class WorkerModule implements OnApplicationBootstrap, OnApplicationShutdo
         DatabaseModule.forRoot({ applicationName: 'taza-worker' }),
         QueueModule,
         OutboxModule,
+        RedisModule,
+        NotificationsModule,
+        ReportsModule,
       ],
-      providers: [OutboxRelay],
+      providers: [OutboxRelay, QueueWorkers],
       exports: [OutboxRelay],
     };
   }

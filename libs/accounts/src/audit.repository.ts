@@ -35,11 +35,11 @@ export class AuditRepository {
     return this.dataSource.query(
       `SELECT id::text AS id, at, actor_id AS "actorId", actor_role AS "actorRole", action, object_type AS "objectType",
               object_id AS "objectId", city_id AS "cityId", before, after, request_id AS "requestId"
-         FROM audit_log
+         FROM audit_log a
         WHERE ($1::uuid[] IS NULL OR city_id = ANY($1::uuid[]))
           AND ($2::text IS NULL OR object_type = $2) AND ($3::text IS NULL OR object_id = $3)
-          AND ($5::bigint IS NULL OR id < $5::bigint)
-        ORDER BY id DESC LIMIT $4`,
+          AND ($5::bigint IS NULL OR a.id < $5::bigint)
+        ORDER BY a.id DESC LIMIT $4`,
       [filter.cityIds, filter.objectType ?? null, filter.objectId ?? null, filter.limit, filter.beforeId ?? null],
     );
   }

@@ -264,7 +264,7 @@ export class ReportsRepository {
   async history(reportId: string): Promise<HistoryRow[]> {
     return this.dataSource.query(
       `SELECT id::text AS id, event, from_status AS "fromStatus", to_status AS "toStatus", actor_id AS "actorId", actor_role AS "actorRole", note, at
-         FROM report_history WHERE report_id = $1 ORDER BY id`,
+         FROM report_history h WHERE report_id = $1 ORDER BY h.id`,
       [reportId],
     );
   }
@@ -337,8 +337,8 @@ export class ReportsRepository {
   }
 
   /** Resolved reports whose rating window ended: closed by the system. */
-  async closeUnrated(olderThanDays: number): Promise<string[]> {
-    const result = await this.dataSource.query(
+  async closeUnrated(manager: EntityManager, olderThanDays: number): Promise<string[]> {
+    const result = await manager.query(
       `WITH due AS (
          UPDATE reports SET status = 'closed', closed_at = now(), updated_at = now()
           WHERE status = 'resolved' AND resolved_at < now() - make_interval(days => $1) RETURNING id)
@@ -347,6 +347,19 @@ export class ReportsRepository {
       [olderThanDays],
     );
     return rowsOf<{ id: string }>(result).map((r) => r.id);
+  }
+
+  /** Who hears about a report's changes: its contact email (or the account's), and confirmers' emails. */
+  async recipients(manager: EntityManager, id: string): Promise<string[]> {
+    const rows: { email: string }[] = await manager.query(
+      `SELECT coalesce(r.contact_email, u.email) AS email FROM reports r LEFT JOIN users u ON u.id = r.reporter_id
+        WHERE r.id = $1 AND coalesce(r.contact_email, u.email) IS NOT NULL
+       UNION
+       SELECT coalesce(c.contact_email, u.email) FROM report_confirmations c LEFT JOIN users u ON u.id = c.reporter_id
+        WHERE c.report_id = $1 AND coalesce(c.contact_email, u.email) IS NOT NULL`,
+      [id],
+    );
+    return rows.map((r) => r.email);
   }
 
   // Idempotency-Key records.

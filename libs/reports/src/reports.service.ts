@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canManageCity, canReadCity, type Principal, type UserPrincipal } from '../../accounts/src/index.js';
 import { OutboxRepository } from '../../core/src/index.js';
+import { NotificationsService } from '../../notifications/src/index.js';
 import { processPhoto, processVideo, sniffMedia, type MediaStorage } from '../../media/src/index.js';
 import {
   applyRating,
@@ -78,6 +79,7 @@ export class ReportsService {
     @Inject(ReportsRepository) private readonly reports: ReportsRepository,
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
+    @Inject(NotificationsService) private readonly notifications: NotificationsService,
   ) {}
 
   categories() {
@@ -310,6 +312,7 @@ export class ReportsService {
         const note = details.note?.trim() || details.reason?.trim() || (details.duplicateOf ? `duplicate of ${details.duplicateOf}` : null);
         await this.reports.insertHistory(manager, id, { event: 'status', from: r.status, to, actorId: principal.userId, actorRole: principal.role, note });
         await this.outbox.enqueue(manager, 'hotspots.recluster', { cityId: r.cityId, reason: 'report' });
+        await this.notifyReporters(manager, r, to as NotifiedStatus, note);
         await manager.query(
           `INSERT INTO audit_log (actor_id, actor_role, action, object_type, object_id, city_id, before, after, request_id)
            VALUES ($1, $2, $3, 'report', $4, $5, $6::jsonb, $7::jsonb, $8)`,
@@ -354,12 +357,26 @@ export class ReportsService {
       if (outcome.reopened) {
         await this.reports.insertHistory(manager, id, { event: 'reopened', from: r.status, to: 'registered', actorId, actorRole: 'reporter', note: `returned by a rating of ${rating} (return ${r.reopenCount + 1})` });
       }
+      if (outcome.status === 'closed') await this.notifyReporters(manager, r, 'closed', null);
       if (outcome.escalate) {
         await this.reports.insertHistory(manager, id, { event: 'escalated', from: 'registered', to: 'registered', actorId: null, actorRole: 'system', note: `returned ${r.reopenCount + 1} times: on the akim's list` });
       }
       await this.outbox.enqueue(manager, 'hotspots.recluster', { cityId: r.cityId, reason: 'report' });
       const after = (await this.reports.get(id, manager))!;
       return reportView(after, await this.reportsMedia(manager, id), 'reporter');
+    });
+  }
+
+  /** The job: resolved reports nobody rated within 14 days close, and their reporters hear of it. */
+  async closeUnrated(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const ids = await this.reports.closeUnrated(manager, RATING_WINDOW_DAYS);
+      for (const id of ids) {
+        const r = (await this.reports.get(id, manager))!;
+        await this.notifyReporters(manager, r, 'closed', `Closed: not rated within ${RATING_WINDOW_DAYS} days.`);
+      }
+      if (ids.length) this.logger.log({ msg: 'unrated reports closed', count: ids.length });
+      return ids.length;
     });
   }
 
@@ -377,6 +394,13 @@ export class ReportsService {
     return { data: file.data, contentType: file.contentType, filename: `${m.id}${variant === 'thumbnail' ? '-thumb' : ''}.${m.kind === 'video' ? 'mp4' : 'jpg'}` };
   }
 
+  private async notifyReporters(manager: EntityManager, r: ReportRow, to: NotifiedStatus, note: string | null): Promise<void> {
+    const recipients = await this.reports.recipients(manager, r.id);
+    if (recipients.length === 0) return;
+    const after = (await this.reports.get(r.id, manager))!;
+    await this.notifications.reportChanged(manager, recipients, { reportId: r.id, to, categoryName: r.categoryName, note, duplicateOf: after.duplicateOf });
+  }
+
   private transition(status: ReportStatus, action: StaffAction): ReportStatus {
     try {
       return nextStatus(status, action);
@@ -392,3 +416,5 @@ export class ReportsService {
 }
 
 class IdempotencyRace extends Error {}
+
+type NotifiedStatus = 'registered' | 'in_progress' | 'resolved' | 'closed' | 'rejected' | 'duplicate';

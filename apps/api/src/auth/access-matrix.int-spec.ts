@@ -61,6 +61,25 @@ const MATRIX: Record<string, RouteCase> = {
   'POST /api/v1/reports/:id/rating': { allowed: ['residentB'], request: (c) => ({ url: `/api/v1/reports/${c.ids.resolvedOfB}/rating`, payload: { rating: 4 } }) },
   'GET /api/v1/media/:id': { allowed: EVERYONE, request: (c) => ({ url: `/api/v1/media/${c.ids.mediaOfB}` }) },
   'GET /api/v1/media/:id/thumbnail': { allowed: EVERYONE, request: (c) => ({ url: `/api/v1/media/${c.ids.mediaOfB}/thumbnail` }) },
+  // Open311: public reads; POST needs a client's api_key (not an account), so any caller holding one may post.
+  'GET /open311/v2/discovery.:format': { allowed: EVERYONE, request: () => ({ url: '/open311/v2/discovery.json' }) },
+  'GET /open311/v2/services.:format': { allowed: EVERYONE, request: () => ({ url: '/open311/v2/services.xml' }) },
+  'GET /open311/v2/services/:code.:format': { allowed: EVERYONE, request: () => ({ url: '/open311/v2/services/household.json' }) },
+  'POST /open311/v2/requests.:format': {
+    allowed: EVERYONE,
+    request: (c) => ({
+      url: '/open311/v2/requests.json',
+      payload: `api_key=${c.ids.open311Key}&service_code=tyres&lat=43.2567&long=${76.93 + Math.random() / 100}&attribute%5Bsize%5D=bag`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    }),
+  },
+  'GET /open311/v2/requests.:format': { allowed: EVERYONE, request: () => ({ url: '/open311/v2/requests.json' }) },
+  'GET /open311/v2/requests/:id.:format': { allowed: EVERYONE, request: (c) => ({ url: `/open311/v2/requests/${c.ids.reportOfB}.xml` }) },
+  'GET /open311/v2/tokens/:token.:format': { allowed: EVERYONE, request: (c) => ({ url: `/open311/v2/tokens/${c.ids.open311Token}.json` }) },
+  'GET /open311/v2/servicerequestupdates.:format': { allowed: EVERYONE, request: () => ({ url: '/open311/v2/servicerequestupdates.json' }) },
+  'POST /api/v1/admin/open311-clients': { allowed: ['admin'], request: () => ({ payload: { name: 'Another Open311 client' } }) },
+  'GET /api/v1/admin/open311-clients': { allowed: ['admin'] },
+  'DELETE /api/v1/admin/open311-clients/:id': { allowed: ['admin'], request: (c) => ({ url: `/api/v1/admin/open311-clients/${c.ids.spareOpen311Client}` }) },
   'GET /api/docs': { allowed: EVERYONE },
   'GET /api/docs-json': { allowed: EVERYONE },
   'GET /admin/queues': { allowed: ['admin'] },
@@ -105,6 +124,11 @@ describe('access matrix: every route x every kind of caller', () => {
     headers.admin = (await signIn(app, 'admin@taza.example')).auth;
     const spare = await accounts.createStaff(null, { email: 'spare@taza.example', password: 'spare-long-passphrase', role: 'akim', cityId: ctx.ids.kostanay }, { ip: null, userAgent: null });
     ctx.ids.spareUser = spare.id;
+    // Open311: a client key for POST requests, a spare client for the admin to revoke, a request's token.
+    const issueOpen311Client = async (name: string) => (await app.inject({ method: 'POST', url: '/api/v1/admin/open311-clients', headers: headers.admin, payload: { name } })).json();
+    ctx.ids.open311Key = (await issueOpen311Client('Matrix Open311 client')).apiKey;
+    ctx.ids.spareOpen311Client = (await issueOpen311Client('Spare Open311 client')).id;
+    ctx.ids.open311Token = (await app.inject({ method: 'POST', url: '/open311/v2/requests.json', payload: `api_key=${ctx.ids.open311Key}&service_code=green&lat=43.2567&long=76.95&attribute%5Bsize%5D=car`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).json()[0].token;
 
     // Objects owned by someone else: resident B's reports, one of them resolved and waiting for B's rating.
     const send = async (lon: number, headers: Record<string, string> = {}) =>

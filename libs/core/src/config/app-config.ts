@@ -134,6 +134,18 @@ export class AppConfig {
   @MinLength(16)
   METRICS_TOKEN?: string;
 
+  /** Outgoing mail: smtp://user:pass@host:port (smtps:// for TLS). Unset: emails wait in the table, unsent. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/)
+  SMTP_URL?: string;
+
+  @IsString()
+  MAIL_FROM = 'Taza Map <no-reply@taza.example>';
+
+  /** The public address of the web app, for links in emails. */
+  @Matches(/^https?:\/\/[^\s]+$/)
+  PUBLIC_URL = 'http://localhost:3000';
+
   /** Where uploaded media is kept (outside any web root); empty means var/media beside the project root. */
   @IsOptional()
   @IsString()
@@ -162,6 +174,9 @@ const EXPECTED: Record<keyof AppConfig, string> = {
   SHUTDOWN_TIMEOUT_MS: 'an integer number of milliseconds from 100 to 60000',
   WEB_DIST_DIR: 'a directory path',
   MEDIA_DIR: 'a directory path',
+  SMTP_URL: 'a URL like smtp://user:password@mail.example:587',
+  MAIL_FROM: 'a From address, e.g. Taza Map <no-reply@city.kz>',
+  PUBLIC_URL: 'the public http(s) URL of the web app',
   JWT_SECRET: 'a random secret of at least 32 characters',
   ACCESS_TOKEN_TTL_SECONDS: 'an integer number of seconds from 60 to 3600',
   REFRESH_TOKEN_TTL_DAYS: 'an integer number of days from 1 to 365',

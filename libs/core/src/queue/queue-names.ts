@@ -16,6 +16,7 @@ export interface JobPayloads {
   'landfills.forecast': { landfillId: string };
   'notifications.send': { notificationId: string };
   'sla.scan': { cityId?: string };
+  'reports.autoclose': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -27,6 +28,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'landfills.forecast': QueueName.Landfills,
   'notifications.send': QueueName.Notifications,
   'sla.scan': QueueName.Sla,
+  'reports.autoclose': QueueName.Sla,
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

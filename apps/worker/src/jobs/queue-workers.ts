@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import { AppConfig, DEFAULT_JOB_OPTIONS, QueueName, QueueRegistry, type JobName, type JobPayloads } from '../../../../libs/core/src/index.js';
+import { NotificationsService } from '../../../../libs/notifications/src/index.js';
+import { ReportsService } from '../../../../libs/reports/src/index.js';
+
+/** Concurrency per queue, and the repeatable jobs: the one place to tune the worker. */
+export const PROCESSING = {
+  [QueueName.Notifications]: { concurrency: 5 },
+  [QueueName.Sla]: { concurrency: 1 },
+} as const;
+
+export const SCHEDULES = [{ queue: QueueName.Sla, id: 'reports.autoclose.hourly', every: 60 * 60 * 1000, job: 'reports.autoclose' as const }];
+
+type Handlers = { [K in JobName]?: (data: JobPayloads[K], job: Job) => Promise<unknown> };
+
+/**
+ * Runs the BullMQ processors of this worker process. Handlers are thin: they call one service method,
+ * which re-reads state and does nothing when the work is already done (jobs may run twice).
+ */
+@Injectable()
+export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(QueueWorkers.name);
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(QueueRegistry) private readonly queues: QueueRegistry,
+    @Inject(NotificationsService) private readonly notifications: NotificationsService,
+    @Inject(ReportsService) private readonly reports: ReportsService,
+  ) {}
+
+  private handlers(): Handlers {
+    return {
+      'notifications.send': (data, job) => this.notifications.send(data.notificationId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+      'reports.autoclose': () => this.reports.closeUnrated(),
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers = this.handlers();
+    for (const [queue, settings] of Object.entries(PROCESSING) as [QueueName, { concurrency: number }][]) {
+      const worker = new Worker(
+        queue,
+        async (job: Job) => {
+          const handler = handlers[job.name as JobName] as ((data: unknown, job: Job) => Promise<unknown>) | undefined;
+          if (!handler) throw new Error(`no handler for job ${job.name} on queue ${queue}`);
+          return handler(job.data, job);
+        },
+        {
+          connection: { url: this.config.REDIS_URL, maxRetriesPerRequest: null },
+          prefix: this.config.QUEUE_PREFIX,
+          concurrency: settings.concurrency,
+        },
+      );
+      worker.on('error', (err) => this.logger.warn({ msg: 'queue worker connection error', queue, err: err.message }));
+      worker.on('failed', (job, err) => {
+        const exhausted = job && job.attemptsMade >= (job.opts.attempts ?? DEFAULT_JOB_OPTIONS.attempts ?? 1);
+        const entry = { msg: exhausted ? 'job failed for good: see /admin/queues' : 'job failed; will retry', queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message };
+        if (exhausted) this.logger.error(entry);
+        else this.logger.warn(entry);
+      });
+      this.workers.push(worker);
+    }
+    for (const s of SCHEDULES) {
+      await this.queues
+        .get(s.queue)
+        .upsertJobScheduler(s.id, { every: s.every }, { name: s.job, data: {} })
+        .catch((err: Error) => this.logger.warn({ msg: 'could not schedule a repeatable job (Redis away?)', schedule: s.id, err: err.message }));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Lets jobs in flight finish, then closes the connections; a Redis that went away must not hold the
+    // shutdown, so after a grace period the workers are closed without waiting (their jobs are retried).
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+    await Promise.all(
+      this.workers.splice(0).map(async (w) => {
+        const closed = await Promise.race([w.close().then(() => true), sleep(5000).then(() => false)]);
+        if (!closed) {
+          this.logger.warn({ msg: 'queue worker did not close in time; forcing', queue: w.name });
+          await Promise.race([w.close(true), sleep(1000)]);
+          await Promise.race([w.disconnect(), sleep(1000)]);
+        }
+      }),
+    );
+  }
+}
