@@ -12,6 +12,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AccountsModule } from '../../../libs/accounts/src/index.js';
 import { ReportsModule } from '../../../libs/reports/src/index.js';
 import { ReportsController } from './reports/reports.controller.js';
+import { AdminCategoriesController } from './reports/admin-categories.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { UsersController } from './auth/users.controller.js';
@@ -42,7 +43,7 @@ export class ApiModule {
         ReportsModule,
         Open311Module,
       ],
-      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, Open311Controller, Open311ClientsController],
+      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController],
       providers: [RedisProbe, MetricsService, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

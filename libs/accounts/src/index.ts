@@ -4,3 +4,5 @@ export * from './accounts.service.js';
 export * from './login-identifier.js';
 export * from './password-policy.js';
 export * from './principal.js';
+export * from './audit.module.js';
+export * from './audit.repository.js';

@@ -4,3 +4,7 @@ export * from './reports.errors.js';
 export * from './reports.module.js';
 export * from './reports.repository.js';
 export * from './reports.service.js';
+export * from './categories.repository.js';
+export * from './categories.service.js';
+export * from './report-stats.repository.js';
+export * from './report-stats.service.js';

@@ -80,6 +80,12 @@ const MATRIX: Record<string, RouteCase> = {
   'POST /api/v1/admin/open311-clients': { allowed: ['admin'], request: () => ({ payload: { name: 'Another Open311 client' } }) },
   'GET /api/v1/admin/open311-clients': { allowed: ['admin'] },
   'DELETE /api/v1/admin/open311-clients/:id': { allowed: ['admin'], request: (c) => ({ url: `/api/v1/admin/open311-clients/${c.ids.spareOpen311Client}` }) },
+  'POST /api/v1/admin/categories': {
+    allowed: ['admin'],
+    request: () => ({ payload: { code: `c${Math.random().toString(36).slice(2, 10)}`, name: { kk: 'Сынақ', ru: 'Тест', en: 'Test' } } }),
+  },
+  'PATCH /api/v1/admin/categories/:code': { allowed: ['admin'], request: () => ({ url: '/api/v1/admin/categories/bulky', payload: { sort: 40 } }) },
+  'GET /api/v1/stats/districts': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
   'GET /api/docs': { allowed: EVERYONE },
   'GET /api/docs-json': { allowed: EVERYONE },
   'GET /admin/queues': { allowed: ['admin'] },

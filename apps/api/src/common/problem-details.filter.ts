@@ -4,7 +4,8 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorKind, type FieldProblem } from '../../../../libs/core/src/index.js';
 
-const KIND_STATUS: Record<ErrorKind, number> = {
+/** The HTTP status of each kind of domain error (Open311 maps 422 to 400, as its spec knows no 422). */
+export const KIND_STATUS: Record<ErrorKind, number> = {
   invalid: 400,
   unauthorized: 401,
   forbidden: 403,

@@ -2,20 +2,10 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../../../libs/core/src/index.js';
 import { renderOpen311Errors } from '../../../../libs/open311/src/index.js';
-import { ValidationFailed } from '../common/problem-details.filter.js';
+import { KIND_STATUS as PROBLEM_STATUS, ValidationFailed } from '../common/problem-details.filter.js';
 
-const KIND_STATUS: Record<DomainError['kind'], number> = {
-  invalid: 400,
-  unprocessable: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  unsupported_type: 415,
-  too_many: 429,
-  unavailable: 503,
-};
+// The spec knows no 422: unprocessable input is a 400 there.
+const KIND_STATUS: Record<DomainError['kind'], number> = { ...PROBLEM_STATUS, unprocessable: 400 };
 
 /**
  * Errors on /open311 follow the Open311 spec, not problem details: `[{code, description}]` as JSON, or
