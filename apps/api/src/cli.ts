@@ -5,7 +5,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AccountsModule, AccountsService } from '../../../libs/accounts/src/index.js';
 import { CitiesModule, CitiesService } from '../../../libs/cities/src/index.js';
-import { AppConfig, ConfigModule, createDataSource, DatabaseModule, loadConfigOrExit, RedisModule } from '../../../libs/core/src/index.js';
+import { AppConfig, ConfigModule, createDataSource, DatabaseModule, loadConfigOrExit, OutboxModule, RedisModule } from '../../../libs/core/src/index.js';
 import { Open311ClientsModule, Open311ClientsService } from '../../../libs/open311/src/index.js';
 
 /**
@@ -17,7 +17,7 @@ class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, CitiesModule, AccountsModule, Open311ClientsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, OutboxModule, CitiesModule, AccountsModule, Open311ClientsModule],
     };
   }
 }

@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import argon2 from 'argon2';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig, RateLimiter, TooManyRequestsError } from '../../core/src/index.js';
+import { NotificationsService } from '../../notifications/src/index.js';
 import { AccountsErrors } from './accounts.errors.js';
 import { AuditRepository, type AuditRow } from './audit.repository.js';
 import { normaliseEmail, normaliseKazakhMobile, parseLogin } from './login-identifier.js';
@@ -50,7 +51,10 @@ export const LIMITS = {
   accountFailures: { limit: 5, windowSeconds: 15 * 60 },
   loginPerIp: { limit: 30, windowSeconds: 5 * 60 },
   signupPerIp: { limit: 10, windowSeconds: 60 * 60 },
+  resetPerIp: { limit: 5, windowSeconds: 60 * 60 },
 } as const;
+
+export const RESET_TOKEN_MINUTES = 30;
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): strong, and fast enough to sign in on a busy server.
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -96,6 +100,7 @@ export class AccountsService implements OnModuleInit {
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(RateLimiter) private readonly limiter: RateLimiter,
     @Inject(JwtService) private readonly jwt: JwtService,
+    @Inject(NotificationsService) private readonly notifications: NotificationsService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -228,6 +233,50 @@ export class AccountsService implements OnModuleInit {
         });
       }
       return this.issue(manager, user, ctx);
+    });
+  }
+
+  /**
+   * Starts a password reset: when the login belongs to an account with an email, a one-time link valid
+   * 30 minutes is emailed. The answer is the same whether or not the account exists.
+   */
+  async requestPasswordReset(login: string, ctx: ClientContext): Promise<void> {
+    await this.limit(`reset-ip:${ctx.ip ?? 'unknown'}`, LIMITS.resetPerIp, 'Too many password reset requests from your network; try again later.');
+    const id = parseLogin(login);
+    const user = id ? await this.users.findByLogin(id.kind, id.value) : null;
+    if (!user || user.disabledAt || !user.email) return;
+    const token = randomBytes(32).toString('base64url');
+    await this.dataSource.transaction(async (manager) => {
+      await this.sessions.createReset(manager, user.id, hashRefreshToken(token), RESET_TOKEN_MINUTES);
+      const link = `${this.notifications.publicUrl}/reset-password#token=${token}`;
+      await this.notifications.email(
+        manager,
+        user.email!,
+        'Taza Map: құпиясөзді қалпына келтіру / восстановление пароля / password reset',
+        [
+          'Жаңа құпиясөз орнату үшін сілтемені 30 минут ішінде ашыңыз:',
+          'Чтобы задать новый пароль, откройте ссылку в течение 30 минут:',
+          'To choose a new password, open this link within 30 minutes:',
+          '',
+          link,
+          '',
+          'If you did not ask for this, ignore this email; your password stays as it is.',
+        ].join('\n'),
+      );
+    });
+  }
+
+  /** Finishes a reset: sets the new password and ends every session of the account. */
+  async resetPassword(token: string, newPassword: string, ctx: ClientContext): Promise<void> {
+    await this.limit(`reset-ip:${ctx.ip ?? 'unknown'}`, LIMITS.resetPerIp, 'Too many password reset attempts from your network; try again later.');
+    await this.dataSource.transaction(async (manager) => {
+      const userId = await this.sessions.useReset(manager, hashRefreshToken(token));
+      if (!userId) throw AccountsErrors.badLogin('token', 'this reset link is unknown, used or expired; ask for a new one');
+      const user = (await this.users.findById(userId, manager))!;
+      this.checkPassword('newPassword', newPassword, user.email ?? user.phone);
+      await this.users.setPassword(manager, userId, await this.hashPassword(newPassword));
+      await this.sessions.revokeAllOfUser(manager, userId, 'password reset');
+      await this.limiter.reset(`login-fail:${userId}`);
     });
   }
 

@@ -69,6 +69,22 @@ export class SessionsRepository {
     return rowsOf(result).length;
   }
 
+  async createReset(manager: EntityManager, userId: string, tokenHash: Buffer, minutes: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`,
+      [userId, tokenHash, minutes],
+    );
+  }
+
+  /** Uses a reset token once; returns its user, or null when unknown, used or expired. */
+  async useReset(manager: EntityManager, tokenHash: Buffer): Promise<string | null> {
+    const result = await manager.query(
+      `UPDATE password_resets SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id AS "userId"`,
+      [tokenHash],
+    );
+    return rowsOf<{ userId: string }>(result)[0]?.userId ?? null;
+  }
+
   /** The live principal behind an access token: null when the session ended or the account is disabled. */
   async active(sessionId: string, userId: string): Promise<ActiveSession | null> {
     const rows: ActiveSession[] = await this.dataSource.query(

@@ -26,6 +26,16 @@ export class NotificationsService {
     }
   }
 
+  /** Inside the caller's transaction: one email and an outbox row to send it. */
+  async email(manager: EntityManager, to: string, subject: string, body: string): Promise<void> {
+    const id = await this.repository.insert(manager, { recipient: to.toLowerCase(), subject, body, reportId: null });
+    await this.outbox.enqueue(manager, 'notifications.send', { notificationId: id });
+  }
+
+  get publicUrl(): string {
+    return this.config.PUBLIC_URL.replace(/\/$/, '');
+  }
+
   /** The job: sends once; a retry after success does nothing. Throws to let BullMQ retry. */
   async send(notificationId: string, finalAttempt: boolean): Promise<'sent' | 'already-sent' | 'not-configured'> {
     const n = await this.repository.claim(notificationId);

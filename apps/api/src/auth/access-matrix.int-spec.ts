@@ -36,6 +36,9 @@ const MATRIX: Record<string, RouteCase> = {
   // Without a refresh token nobody gets a 2xx, whoever they are.
   'POST /api/v1/auth/refresh': { allowed: [], request: () => ({ payload: {} }) },
   'GET /api/v1/me': { allowed: SIGNED_IN },
+  'POST /api/v1/auth/password-reset': { allowed: EVERYONE, request: () => ({ payload: { login: 'resident.b@example.kz' } }) },
+  // Without a valid emailed token nobody gets a 2xx.
+  'POST /api/v1/auth/password-reset/confirm': { allowed: [], request: () => ({ payload: { token: 'x'.repeat(43), newPassword: 'some long passphrase' } }) },
   'POST /api/v1/me/password': { allowed: SIGNED_IN, request: () => ({ payload: { currentPassword: 'not-the-password', newPassword: 'another-long-passphrase' } }) },
   'GET /api/v1/admin/users': { allowed: ['admin'] },
   'POST /api/v1/admin/users': {

@@ -194,6 +194,49 @@ describe('accounts (real PostgreSQL and Redis)', () => {
     });
   });
 
+  describe('password reset', () => {
+    const requestReset = (loginName: string, remoteAddress = ip()) =>
+      app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { login: loginName }, remoteAddress });
+    const tokenMailedTo = async (email: string) => {
+      const [row] = await ds.query(`SELECT body FROM notifications WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1`, [email]);
+      return /#token=([A-Za-z0-9_-]+)/.exec(row?.body ?? '')?.[1] ?? null;
+    };
+
+    it('emails a one-time link; the new password works, sessions end, and the link cannot be used twice', async () => {
+      await signup({ email: 'forgetful@example.kz', password: 'first long passphrase' });
+      const session = await signIn(app, 'forgetful@example.kz', 'first long passphrase');
+      const asked = await requestReset('Forgetful@Example.kz');
+      expect(asked.statusCode).toBe(202);
+      const token = await tokenMailedTo('forgetful@example.kz');
+      expect(token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+      expect(await count(`SELECT count(*) AS n FROM outbox WHERE job_name = 'notifications.send'`)).toBeGreaterThan(0);
+
+      const weak = await app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, newPassword: 'qwertyuiop' }, remoteAddress: ip() });
+      expect(weak.statusCode).toBe(400);
+      expect(weak.json().errors[0].field).toBe('newPassword');
+      // A refused new password does not use the link up.
+      const done = await app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, newPassword: 'second long passphrase' }, remoteAddress: ip() });
+      expect(done.statusCode).toBe(204);
+      expect((await me(session.accessToken)).statusCode).toBe(401);
+      expect((await login('forgetful@example.kz', 'first long passphrase')).statusCode).toBe(401);
+      expect((await login('forgetful@example.kz', 'second long passphrase')).statusCode).toBe(200);
+      const again = await app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, newPassword: 'third long passphrase' }, remoteAddress: ip() });
+      expect(again.statusCode).toBe(400);
+      expect(again.json().errors[0].field).toBe('token');
+    });
+
+    it('answers the same for an unknown account and sends nothing; limits requests per IP', async () => {
+      const before = await count(`SELECT count(*) AS n FROM notifications`);
+      const unknown = await requestReset('ghost@example.kz');
+      expect(unknown.statusCode).toBe(202);
+      expect(await count(`SELECT count(*) AS n FROM notifications`)).toBe(before);
+      const from = '10.7.7.7';
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await requestReset(`ghost${i}@example.kz`, from)).statusCode);
+      expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+    });
+  });
+
   describe('staff administration and audit', () => {
     it('an admin creates a scoped dispatcher, disables them (sessions end at once) and it is all audited', async () => {
       const admin = await signIn(app, 'admin@taza.example');

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccountsErrors, AccountsService, type ClientContext, type IssuedSession, type UserPrincipal } from '../../../../libs/accounts/src/index.js';
 import { AppConfig } from '../../../../libs/core/src/index.js';
 import { Client, CurrentPrincipal, Public, SignedIn } from './access.decorator.js';
-import { ChangePasswordDto, LoginDto, RefreshDto, SignUpDto } from './auth.dto.js';
+import { ChangePasswordDto, LoginDto, PasswordResetDto, PasswordResetRequestDto, RefreshDto, SignUpDto } from './auth.dto.js';
 import { bearerToken } from './auth.guard.js';
 import { clearSessionCookies, cookie, REFRESH_COOKIE, setSessionCookies } from './session-cookies.js';
 
@@ -55,6 +55,23 @@ export class AuthController {
     if (refreshToken) await this.accounts.logoutByRefreshToken(refreshToken);
     if (!principal && !refreshToken && bearerToken(request.headers.authorization) === null) throw AccountsErrors.notSignedIn();
     clearSessionCookies(reply, this.config);
+  }
+
+  @Post('auth/password-reset')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Email a one-time reset link (30 min) to the account; the same answer whether or not it exists' })
+  async requestReset(@Body() body: PasswordResetRequestDto, @Client() client: ClientContext) {
+    await this.accounts.requestPasswordReset(body.login, client);
+    return { message: 'If an account with an email address matches, a reset link is on its way.' };
+  }
+
+  @Post('auth/password-reset/confirm')
+  @Public()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Set a new password with the emailed token; every session of the account ends' })
+  async reset(@Body() body: PasswordResetDto, @Client() client: ClientContext) {
+    await this.accounts.resetPassword(body.token, body.newPassword, client);
   }
 
   @Get('me')

@@ -176,3 +176,24 @@ export class AuditQuery {
   @MaxLength(20)
   beforeId?: string;
 }
+
+export class PasswordResetRequestDto {
+  @ApiProperty({ description: 'the email (or phone) of the account' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(254)
+  login: string;
+}
+
+export class PasswordResetDto {
+  @ApiProperty({ description: 'the token from the emailed link' })
+  @IsString()
+  @MinLength(20)
+  @MaxLength(200)
+  token: string;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  newPassword: string;
+}
