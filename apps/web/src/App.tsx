@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { fetchCities, fetchDistricts } from './api/client';
 import type { CityCollection, DistrictCollection } from './api/types';
+import { ForgotPasswordPage } from './auth/ForgotPasswordPage';
+import { ResetPasswordPage } from './auth/ResetPasswordPage';
 import { SignInPage } from './auth/SignInPage';
 import { SignUpPage } from './auth/SignUpPage';
 import { Header } from './components/Header';
@@ -20,6 +22,10 @@ function pageTitle(route: RouteName, t: Dictionary): string {
       return `${t.signInTitle} · ${t.appName}`;
     case 'signup':
       return `${t.signUpTitle} · ${t.appName}`;
+    case 'forgotPassword':
+      return `${t.forgotTitle} · ${t.appName}`;
+    case 'resetPassword':
+      return `${t.resetTitle} · ${t.appName}`;
     case 'notFound':
       return `${t.notFoundTitle} · ${t.appName}`;
     default:
@@ -85,6 +91,8 @@ export function App() {
         <main className="page-area">
           {route === 'signin' && <SignInPage />}
           {route === 'signup' && <SignUpPage />}
+          {route === 'forgotPassword' && <ForgotPasswordPage />}
+          {route === 'resetPassword' && <ResetPasswordPage />}
           {route === 'notFound' && <NotFoundPage />}
         </main>
       )}

@@ -1,17 +1,23 @@
 import { forwardRef, useMemo, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 /**
- * A tiny History-API router: the app has three screens (`/`, `/signin`, `/signup`), which does not
- * justify a routing library. The server answers every unknown non-API GET with index.html.
+ * A tiny History-API router: the app has a handful of screens (`/`, `/signin`, `/signup`,
+ * `/forgot-password`, `/reset-password`), which does not justify a routing library. The server answers
+ * every unknown non-API GET with index.html.
  */
 
-export type RouteName = 'map' | 'signin' | 'signup' | 'notFound';
+export type RouteName = 'map' | 'signin' | 'signup' | 'forgotPassword' | 'resetPassword' | 'notFound';
 
 const ROUTES: Record<string, RouteName> = {
   '/': 'map',
   '/signin': 'signin',
   '/signup': 'signup',
+  '/forgot-password': 'forgotPassword',
+  '/reset-password': 'resetPassword',
 };
+
+/** The account screens: never a `next` target (no bouncing between them). */
+const ACCOUNT_ROUTES: ReadonlySet<RouteName> = new Set<RouteName>(['signin', 'signup', 'forgotPassword', 'resetPassword']);
 
 const listeners = new Set<() => void>();
 
@@ -87,8 +93,7 @@ export function safeNextPath(next: string | null | undefined, fallback = '/'): s
     const url = new URL(next, window.location.origin);
     if (url.origin !== window.location.origin) return fallback;
     // Don't bounce between the account screens.
-    const route = routeOf(url.pathname);
-    if (route === 'signin' || route === 'signup') return fallback;
+    if (ACCOUNT_ROUTES.has(routeOf(url.pathname))) return fallback;
     return url.pathname + url.search + url.hash;
   } catch {
     return fallback;

@@ -165,3 +165,21 @@ export async function logout(accessToken: string | null): Promise<void> {
     // offline: the refresh cookie stays until it expires; the local state is cleared anyway
   }
 }
+
+/**
+ * Asks the server to email a one-time reset link (valid 30 minutes) to the account. The answer (202)
+ * is the same whether or not the account exists; throws ProblemError for 400/429 and the like.
+ */
+export async function requestPasswordReset(loginId: string): Promise<void> {
+  const res = await post('/api/v1/auth/password-reset', { login: loginId });
+  if (!res.ok) throw await problemFrom(res);
+}
+
+/**
+ * Sets the new password with the emailed token (204). Every session of the account ends.
+ * A 400 names the field at fault: `newPassword` (weak: the link stays usable) or `token` (unknown, used or expired).
+ */
+export async function confirmPasswordReset(token: string, newPassword: string): Promise<void> {
+  const res = await post('/api/v1/auth/password-reset/confirm', { token, newPassword });
+  if (!res.ok) throw await problemFrom(res);
+}

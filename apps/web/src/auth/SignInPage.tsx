@@ -20,6 +20,8 @@ export function SignInPage() {
   const { signIn, status } = useAuth();
   const { search } = useLocation();
   const next = safeNextPath(search.get('next'));
+  /** Arrived from a completed password reset (`?reset=1`). */
+  const afterReset = search.get('reset') === '1';
 
   const [values, setValues] = useState<Record<Field, string>>({ login: '', password: '' });
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
@@ -107,6 +109,11 @@ export function SignInPage() {
       }
     >
       <form className="auth-form" data-testid="signin-form" noValidate onSubmit={onSubmit} aria-busy={submitting}>
+        {afterReset && !problem && (
+          <p className="auth-notice auth-notice--success" role="status" data-testid="reset-done">
+            {t.resetDone}
+          </p>
+        )}
         {problem && <FormAlert ref={alertRef} problem={problem} />}
         <TextField
           ref={refs.login}
@@ -142,6 +149,11 @@ export function SignInPage() {
           error={errorText('password')}
           adornment={<ShowPasswordButton visible={password.visible} onToggle={password.toggle} />}
         />
+        <p className="auth-form__aside">
+          <Link to="/forgot-password" data-testid="forgot-link">
+            {t.forgotLink}
+          </Link>
+        </p>
         <button className="auth-form__submit" type="submit" data-testid="submit" disabled={submitting}>
           {submitting && <span className="spinner spinner--light" aria-hidden="true" />}
           {submitting ? t.submittingSignIn : t.submitSignIn}
