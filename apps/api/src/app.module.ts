@@ -25,6 +25,11 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { Open311Module } from '../../../libs/open311/src/index.js';
 import { Open311Controller } from './open311/open311.controller.js';
 import { Open311ClientsController } from './open311/open311-clients.controller.js';
+import { MapsModule } from '../../../libs/maps/src/index.js';
+import { TilesController } from './maps/tiles.controller.js';
+import { OgcModule } from '../../../libs/ogc/src/index.js';
+import { OgcController } from './ogc/ogc.controller.js';
+import { OgcExportController } from './ogc/ogc-export.controller.js';
 
 @Module({})
 export class ApiModule {
@@ -42,8 +47,10 @@ export class ApiModule {
         AccountsModule,
         ReportsModule,
         Open311Module,
+        OgcModule,
+        MapsModule,
       ],
-      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController],
+      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController, OgcController, OgcExportController, TilesController],
       providers: [RedisProbe, MetricsService, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

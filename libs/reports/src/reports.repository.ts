@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '../../core/src/index.js';
-import { MERGE_RADIUS_METRES, MERGE_WINDOW_DAYS, NEARBY_LIMIT, NEARBY_RADIUS_METRES, OPEN_STATUSES, type ReportStatus } from './report-lifecycle.js';
+import { JOB_QUEUE, rowsOf, type JobName } from '../../core/src/index.js';
+import { NEARBY_LIMIT, NEARBY_RADIUS_METRES, OPEN_STATUSES, type ReportStatus } from './report-lifecycle.js';
 
 export type ReportSize = 'bag' | 'wheelbarrow' | 'car' | 'truck';
 
@@ -66,25 +66,39 @@ export interface HistoryRow {
   at: Date;
 }
 
-export interface NewReport {
-  cityId: string;
-  districtId: string;
+/** One create as the database function taza_report_intake takes it (migration 1763900000005). */
+export interface ReportIntake {
   categoryCode: string;
   size: ReportSize;
   wasteTypes: string[];
   description: string;
   lon: number;
   lat: number;
-  outskirts: boolean;
   source: string;
   reporterId: string | null;
+  /** For the history row: the signed-in role, or 'anonymous'. */
+  actorRole: string;
   trackingTokenHash: Buffer | null;
   contactEmail: string | null;
   contactPhone: string | null;
   reporterIp: string | null;
   exifGpsFar: boolean;
   open311ClientId: string | null;
+  media: NewMedia[];
+  /** With an Idempotency-Key: the answer to keep for 24 h is built from these. */
+  idempotency: {
+    scope: string;
+    key: string;
+    requestHash: Buffer;
+    trackingToken?: string;
+    messages: { created: string; joined: string };
+  } | null;
 }
+
+export type IntakeOutcome =
+  | { outcome: 'created' | 'joined'; reportId: string; status: ReportStatus }
+  | { outcome: 'replayed'; statusCode: number; body: unknown }
+  | { outcome: 'refused'; reason: 'unknown_category' | 'outside_service_area' | 'idempotency_mismatch' };
 
 export interface NewMedia {
   id: string;
@@ -126,6 +140,8 @@ const REPORT_COLUMNS = `
   r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
 
 const POINT = `ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326)`;
+/** The function writes this outbox row itself (payload {cityId, reason: 'report'}), as OutboxRepository.enqueue would. */
+const INTAKE_JOB: JobName = 'hotspots.recluster';
 const OPEN_LIST = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /** All SQL about reports, their confirmations, media and history. */
@@ -160,58 +176,34 @@ export class ReportsRepository {
   }
 
   /**
-   * Serialises creates that could merge with each other: a transaction-scoped advisory lock on the
-   * ~100 m (Web Mercator) cells the 25 m merge circle touches, for this category.
+   * A whole create in one round trip: idempotency, category, routing, the merge-area locks, the 25 m
+   * merge, the report or confirmation with its media and history row, the outbox row and the
+   * Idempotency-Key answer, in the function's own transaction.
    */
-  async lockMergeArea(manager: EntityManager, categoryCode: string, lon: number, lat: number): Promise<void> {
-    await manager.query(
-      `WITH p AS (SELECT ST_Transform(${POINT}, 3857) AS g),
-            cells AS (
-              SELECT DISTINCT floor((ST_X(g) + dx) / 100)::bigint AS cx, floor((ST_Y(g) + dy) / 100)::bigint AS cy
-                FROM p, (VALUES (-50), (50)) a(dx), (VALUES (-50), (50)) b(dy))
-       SELECT pg_advisory_xact_lock(hashtextextended($3 || ':' || cx || ':' || cy, 7)) FROM cells ORDER BY cx, cy`,
-      [lon, lat, categoryCode],
-    );
-  }
-
-  /** An open report of the category within 25 m, created within 30 days: the one a new report joins. */
-  async findMergeTarget(manager: EntityManager, categoryCode: string, lon: number, lat: number): Promise<string | null> {
-    const rows: { id: string }[] = await manager.query(
-      `SELECT r.id FROM reports r
-        WHERE r.category_code = $3 AND r.status IN (${OPEN_LIST})
-          AND r.created_at > now() - make_interval(days => ${MERGE_WINDOW_DAYS})
-          AND r.location && ST_Expand(${POINT}, 0.001)
-          AND ST_DWithin(r.location::geography, ${POINT}::geography, ${MERGE_RADIUS_METRES})
-        ORDER BY ST_Distance(r.location::geography, ${POINT}::geography), r.created_at
-        LIMIT 1 FOR UPDATE OF r`,
-      [lon, lat, categoryCode],
-    );
-    return rows[0]?.id ?? null;
-  }
-
-  async insertReport(manager: EntityManager, r: NewReport): Promise<string> {
-    const [row]: { id: string }[] = await manager.query(
-      `INSERT INTO reports (city_id, district_id, category_code, size, waste_types, description, location, outskirts, source,
-                            reporter_id, tracking_token_hash, contact_email, contact_phone, reporter_ip, exif_gps_far, open311_client_id)
-       VALUES ($3, $4, $5, $6, $7, $8, ${POINT}, $9, $10, $11, $12, $13, $14, $15::inet, $16, $17) RETURNING id`,
-      [r.lon, r.lat, r.cityId, r.districtId, r.categoryCode, r.size, r.wasteTypes, r.description, r.outskirts, r.source,
-        r.reporterId, r.trackingTokenHash, r.contactEmail, r.contactPhone, r.reporterIp, r.exifGpsFar, r.open311ClientId],
-    );
-    return row.id;
-  }
-
-  async insertConfirmation(manager: EntityManager, reportId: string, r: NewReport): Promise<string> {
-    const [row]: { id: string }[] = await manager.query(
-      `INSERT INTO report_confirmations (report_id, reporter_id, tracking_token_hash, contact_email, contact_phone, reporter_ip,
-                                         description, size, location, source)
-       VALUES ($3, $4, $5, $6, $7, $8::inet, $9, $10, ${POINT}, $11) RETURNING id`,
-      [r.lon, r.lat, reportId, r.reporterId, r.trackingTokenHash, r.contactEmail, r.contactPhone, r.reporterIp, r.description, r.size, r.source],
-    );
-    await manager.query(
-      `UPDATE reports SET confirmations = confirmations + 1, exif_gps_far = exif_gps_far OR $2, updated_at = now() WHERE id = $1`,
-      [reportId, r.exifGpsFar],
-    );
-    return row.id;
+  async intake(r: ReportIntake): Promise<IntakeOutcome> {
+    const p = {
+      ...r,
+      trackingTokenHash: r.trackingTokenHash?.toString('hex') ?? null,
+      idempotency: r.idempotency && { ...r.idempotency, requestHash: r.idempotency.requestHash.toString('hex') },
+      outbox: { queue: JOB_QUEUE[INTAKE_JOB], jobName: INTAKE_JOB },
+    };
+    if (process.env.EXP_INTAKE === 'pool') {
+      const pool = (this.dataSource.driver as unknown as { master: { query(q: unknown): Promise<{ rows: { outcome: IntakeOutcome }[] }> } }).master;
+      const res = await pool.query({ name: 'taza-report-intake', text: `SELECT taza_report_intake($1::jsonb) AS outcome`, values: [JSON.stringify(p)] });
+      return res.rows[0].outcome;
+    }
+    if (process.env.EXP_INTAKE === 'runner') {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        const client = await runner.connect();
+        const res = await client.query({ name: 'taza-report-intake', text: `SELECT taza_report_intake($1::jsonb) AS outcome`, values: [JSON.stringify(p)] });
+        return res.rows[0].outcome;
+      } finally {
+        await runner.release();
+      }
+    }
+    const [row]: { outcome: IntakeOutcome }[] = await this.dataSource.query(`SELECT taza_report_intake($1::jsonb) AS outcome`, [JSON.stringify(p)]);
+    return row.outcome;
   }
 
   async insertMedia(manager: EntityManager, reportId: string, confirmationId: string | null, media: NewMedia[]): Promise<void> {
@@ -370,17 +362,5 @@ export class ReportsRepository {
       [scope, key],
     );
     return rows[0] ?? null;
-  }
-
-  async rememberIdempotent(manager: EntityManager, scope: string, key: string, requestHash: Buffer, statusCode: number, response: unknown): Promise<boolean> {
-    const result = await manager.query(
-      `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5::jsonb)
-       ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status_code = EXCLUDED.status_code,
-              response = EXCLUDED.response, created_at = now()
-        WHERE idempotency_keys.created_at <= now() - interval '24 hours'
-       RETURNING key`,
-      [scope, key, requestHash, statusCode, JSON.stringify(response)],
-    );
-    return rowsOf(result).length === 1;
   }
 }

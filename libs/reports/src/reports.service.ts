@@ -15,13 +15,18 @@ import {
 } from './report-lifecycle.js';
 import { reportFeature, reportView, type Audience } from './report-views.js';
 import { ReportsErrors } from './reports.errors.js';
-import { ReportsRepository, type ListFilter, type NewMedia, type NewReport, type ReportRow, type ReportSize } from './reports.repository.js';
+import { ReportsRepository, type IntakeOutcome, type ListFilter, type NewMedia, type ReportRow, type ReportSize } from './reports.repository.js';
 
 export const MEDIA_STORAGE = Symbol('MEDIA_STORAGE');
 
 export const MAX_PHOTOS = 5;
 /** A photo whose own GPS lies farther than this from the pin gets a flag for the dispatcher. */
 export const EXIF_FAR_METRES = 500;
+
+const CREATE_MESSAGES = {
+  created: 'Report received; the akimat of this district will register it.',
+  joined: 'An open report of this kind already exists within 25 m; yours was added to it as a confirmation.',
+};
 
 export interface Upload {
   field: string;
@@ -88,8 +93,9 @@ export class ReportsService {
 
   /**
    * Creates a report, or joins an open one of the same category within 25 m (30 days) as a
-   * confirmation. Media is checked, cleaned and stored before the transaction; if the transaction
-   * fails the files are removed, so a refused request leaves nothing behind.
+   * confirmation. Media is checked, cleaned and stored first; the database work is then one call of
+   * taza_report_intake (one transaction). If it refuses or fails the files are removed, so a refused
+   * request leaves nothing behind.
    */
   async create(
     input: CreateReportInput,
@@ -98,29 +104,29 @@ export class ReportsService {
     options: { source: 'web' | 'open311' | 'telegram' | 'cctv'; idempotencyKey?: string | null; open311ClientId?: string | null },
   ): Promise<CreateResult> {
     const idemScope = options.idempotencyKey ? `reports.create:${caller.principal?.userId ?? options.open311ClientId ?? 'anonymous'}` : null;
-    const requestHash = sha256(JSON.stringify({ input, files: uploads.map((u) => [u.field, sha256(u.bytes).toString('hex')]) }));
-    if (idemScope) {
-      const earlier = await this.reports.idempotent(idemScope, options.idempotencyKey!);
-      if (earlier) {
-        if (!earlier.requestHash.equals(requestHash)) throw ReportsErrors.idempotencyMismatch();
-        return { statusCode: earlier.statusCode as 200 | 201, body: earlier.response as CreateResult['body'] };
+    const requestHash = idemScope ? sha256(JSON.stringify({ input, files: uploads.map((u) => [u.field, sha256(u.bytes).toString('hex')]) })) : null;
+    if (uploads.length) {
+      // Files are costly to process: a repeated request, an unknown category or a point outside every
+      // city is answered before they are touched. The intake function checks all three again.
+      if (idemScope) {
+        const earlier = await this.reports.idempotent(idemScope, options.idempotencyKey!);
+        if (earlier) {
+          if (!earlier.requestHash.equals(requestHash!)) throw intakeRefused('idempotency_mismatch');
+          return { statusCode: earlier.statusCode as 200 | 201, body: earlier.response as CreateResult['body'] };
+        }
       }
+      if (!(await this.reports.activeCategory(input.category))) throw intakeRefused('unknown_category');
+      if (!(await this.reports.route(input.lon, input.lat))) throw intakeRefused('outside_service_area');
     }
-
-    const category = await this.reports.activeCategory(input.category);
-    if (!category) throw ReportsErrors.field('category', 'is not a known category');
-    const route = await this.reports.route(input.lon, input.lat);
-    if (!route) throw ReportsErrors.outsideServiceArea();
 
     const media = await this.prepareMedia(uploads, input);
     const stored: string[] = [];
+    const removeStored = () => Promise.all(stored.splice(0).map((key) => this.storage.delete(key).catch(() => undefined)));
     try {
       await this.storeMedia(media, stored);
-      const anonymous = !caller.principal;
-      const trackingToken = anonymous ? randomBytes(24).toString('base64url') : undefined;
-      const row: NewReport = {
-        ...route,
-        categoryCode: category.code,
+      const trackingToken = caller.principal ? undefined : randomBytes(24).toString('base64url');
+      const outcome = await this.reports.intake({
+        categoryCode: input.category,
         size: input.size,
         wasteTypes: [...new Set(input.wasteTypes ?? [])],
         description: (input.description ?? '').trim(),
@@ -128,49 +134,29 @@ export class ReportsService {
         lat: input.lat,
         source: options.source,
         reporterId: caller.principal?.userId ?? null,
+        actorRole: caller.principal?.role ?? 'anonymous',
         trackingTokenHash: trackingToken ? sha256(trackingToken) : null,
         contactEmail: input.contactEmail?.trim().toLowerCase() || null,
         contactPhone: input.contactPhone?.trim() || null,
         reporterIp: caller.ip,
         exifGpsFar: media.some((m) => m.far),
         open311ClientId: options.open311ClientId ?? null,
-      };
-      return await this.dataSource.transaction(async (manager) => {
-        await this.reports.lockMergeArea(manager, category.code, input.lon, input.lat);
-        const target = await this.reports.findMergeTarget(manager, category.code, input.lon, input.lat);
-        let result: CreateResult;
-        if (target) {
-          const confirmationId = await this.reports.insertConfirmation(manager, target, row);
-          await this.reports.insertMedia(manager, target, confirmationId, media.map((m) => m.row));
-          const current = (await this.reports.get(target, manager))!;
-          await this.reports.insertHistory(manager, target, {
-            event: 'confirmed', from: current.status, to: current.status, actorId: row.reporterId, actorRole: caller.principal?.role ?? 'anonymous',
-            note: `confirmed by another report (${options.source})`,
-          });
-          result = {
-            statusCode: 200,
-            body: { reportId: target, joined: true, status: current.status, trackingToken, message: 'An open report of this kind already exists within 25 m; yours was added to it as a confirmation.' },
-          };
-        } else {
-          const id = await this.reports.insertReport(manager, row);
-          await this.reports.insertMedia(manager, id, null, media.map((m) => m.row));
-          await this.reports.insertHistory(manager, id, { event: 'created', from: null, to: 'submitted', actorId: row.reporterId, actorRole: caller.principal?.role ?? 'anonymous', note: options.source });
-          result = { statusCode: 201, body: { reportId: id, joined: false, status: 'submitted', trackingToken, message: 'Report received; the akimat of this district will register it.' } };
-        }
-        await this.outbox.enqueue(manager, 'hotspots.recluster', { cityId: route.cityId, reason: 'report' });
-        if (idemScope && !(await this.reports.rememberIdempotent(manager, idemScope, options.idempotencyKey!, requestHash, result.statusCode, result.body))) {
-          // Another request with the same key won the race: undo ours and answer with its result.
-          throw new IdempotencyRace();
-        }
-        return result;
+        media: media.map((m) => m.row),
+        idempotency: idemScope ? { scope: idemScope, key: options.idempotencyKey!, requestHash: requestHash!, trackingToken, messages: CREATE_MESSAGES } : null,
       });
-    } catch (err) {
-      await Promise.all(stored.map((key) => this.storage.delete(key).catch(() => undefined)));
-      if (err instanceof IdempotencyRace && idemScope) {
-        const earlier = await this.reports.idempotent(idemScope, options.idempotencyKey!);
-        if (earlier && earlier.requestHash.equals(requestHash)) return { statusCode: earlier.statusCode as 200 | 201, body: earlier.response as CreateResult['body'] };
-        throw ReportsErrors.idempotencyMismatch();
+      if (outcome.outcome === 'refused') throw intakeRefused(outcome.reason);
+      if (outcome.outcome === 'replayed') {
+        // An earlier request with this key answered (it may have run at the same time); ours wrote nothing.
+        await removeStored();
+        return { statusCode: outcome.statusCode as 200 | 201, body: outcome.body as CreateResult['body'] };
       }
+      const joined = outcome.outcome === 'joined';
+      return {
+        statusCode: joined ? 200 : 201,
+        body: { reportId: outcome.reportId, joined, status: outcome.status, trackingToken, message: joined ? CREATE_MESSAGES.joined : CREATE_MESSAGES.created },
+      };
+    } catch (err) {
+      await removeStored();
       throw err;
     }
   }
@@ -415,6 +401,10 @@ export class ReportsService {
   }
 }
 
-class IdempotencyRace extends Error {}
+function intakeRefused(reason: Extract<IntakeOutcome, { outcome: 'refused' }>['reason']) {
+  if (reason === 'unknown_category') return ReportsErrors.field('category', 'is not a known category');
+  if (reason === 'outside_service_area') return ReportsErrors.outsideServiceArea();
+  return ReportsErrors.idempotencyMismatch();
+}
 
 type NotifiedStatus = 'registered' | 'in_progress' | 'resolved' | 'closed' | 'rejected' | 'duplicate';

@@ -89,10 +89,21 @@ const MATRIX: Record<string, RouteCase> = {
   },
   'PATCH /api/v1/admin/categories/:code': { allowed: ['admin'], request: () => ({ url: '/api/v1/admin/categories/bulky', payload: { sort: 40 } }) },
   'GET /api/v1/stats/districts': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
+  // OGC API - Features and its GeoJSON export: public reads (public fields only).
+  'GET /ogc': { allowed: EVERYONE },
+  'GET /ogc/conformance': { allowed: EVERYONE },
+  'GET /ogc/collections': { allowed: EVERYONE },
+  'GET /ogc/collections/:collectionId': { allowed: EVERYONE, request: () => ({ url: '/ogc/collections/reports' }) },
+  'GET /ogc/collections/:collectionId/items': { allowed: EVERYONE, request: () => ({ url: '/ogc/collections/reports/items' }) },
+  'GET /ogc/collections/:collectionId/items/:featureId': { allowed: EVERYONE, request: (c) => ({ url: `/ogc/collections/reports/items/${c.ids.reportOfB}` }) },
+  'GET /api/v1/export/:collectionId.geojson': { allowed: EVERYONE, request: () => ({ url: '/api/v1/export/reports.geojson' }) },
   'GET /api/docs': { allowed: EVERYONE },
   'GET /api/docs-json': { allowed: EVERYONE },
   'GET /admin/queues': { allowed: ['admin'] },
   'GET /admin/queues/api/queues': { allowed: ['admin'], request: () => ({ url: '/admin/queues/api/queues' }) },
+  // Map tiles: public layers for everyone (a tile over central Almaty, inside its districts).
+  'GET /tiles/:layer/:z/:x/:y.mvt': { allowed: EVERYONE, request: () => ({ url: '/tiles/districts/10/730/375.mvt' }) },
+  'GET /tiles/:layer.json': { allowed: EVERYONE, request: () => ({ url: '/tiles/reports.json' }) },
   // Last: it ends the caller's session.
   'POST /api/v1/auth/logout': { allowed: SIGNED_IN, request: () => ({ payload: {} }) },
 };

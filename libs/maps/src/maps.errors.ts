@@ -1,0 +1,7 @@
+import { DomainError } from '../../core/src/index.js';
+
+/** Errors of the map endpoints; codes are stable for clients. */
+export const MapsErrors = {
+  unknownLayer: (layer: string) => new DomainError('not_found', 'maps.unknown_layer', `There is no map layer named "${layer}".`),
+  field: (field: string, message: string) => new DomainError('invalid', 'maps.invalid_field', `${field}: ${message}.`, [{ field, message }]),
+};

@@ -1,0 +1,81 @@
+import { gridQueryFor, MAX_ZOOM, REPORT_POINTS_MIN_ZOOM, type TileCoord } from './tile-math.js';
+import type { FilterName, TileFilters } from './tile-filters.js';
+import { CLOSED_STATUSES, OPEN_STATUSES, type TilesRepository } from './tiles.repository.js';
+
+/** The report lifecycle's statuses (the report_status enum); a spec checks them against libs/reports. */
+export const MAP_REPORT_STATUSES: readonly string[] = [...OPEN_STATUSES, ...CLOSED_STATUSES];
+
+/**
+ * One map layer. Adding a layer (hotspots, incidents, landfills, cameras) is one entry here plus its
+ * SQL in TilesRepository. Staff layers answer 404 to everyone else and are cached privately.
+ */
+export interface TileLayer {
+  id: string;
+  name: string;
+  description: string;
+  access: 'public' | 'staff';
+  minzoom: number;
+  maxzoom: number;
+  filters: readonly FilterName[];
+  /** TileJSON vector_layers[].fields: property name -> type and meaning. */
+  fields: Record<string, string>;
+  render(repo: TilesRepository, tile: TileCoord, filters: TileFilters): Promise<Buffer>;
+  /** Changes whenever any tile of the layer may change: part of the cache key. */
+  version(repo: TilesRepository): Promise<string>;
+  /** Housekeeping the service runs now and then (never needed for correct tiles). */
+  maintain?(repo: TilesRepository): Promise<unknown>;
+}
+
+const statusCountFields = Object.fromEntries(
+  MAP_REPORT_STATUSES.map((s) => [`status_${s}`, `Number: z<${REPORT_POINTS_MIN_ZOOM} cells only, reports in status ${s} (absent when 0)`]),
+);
+
+export const TILE_LAYERS: readonly TileLayer[] = [
+  {
+    id: 'reports',
+    name: 'Illegal dump reports',
+    description: `Resident reports: points from z${REPORT_POINTS_MIN_ZOOM}, aggregated grid cells below (count, open, closed and per-status counts).`,
+    access: 'public',
+    minzoom: 0,
+    maxzoom: MAX_ZOOM,
+    filters: ['status', 'category', 'from', 'to'],
+    fields: {
+      id: `String: z>=${REPORT_POINTS_MIN_ZOOM} points only, report UUID`,
+      status: `String: z>=${REPORT_POINTS_MIN_ZOOM} points only, one of ${MAP_REPORT_STATUSES.join(', ')}`,
+      category: `String: z>=${REPORT_POINTS_MIN_ZOOM} points only, category code (GET /api/v1/categories)`,
+      size: `String: z>=${REPORT_POINTS_MIN_ZOOM} points only, bag, wheelbarrow, car or truck`,
+      confirmations: `Number: z>=${REPORT_POINTS_MIN_ZOOM} points only, how many other residents confirmed it`,
+      outskirts: `Boolean: z>=${REPORT_POINTS_MIN_ZOOM} points only, outside the city's built-up core`,
+      created_at: `Number: z>=${REPORT_POINTS_MIN_ZOOM} points only, creation time in epoch seconds`,
+      count: `Number: z<${REPORT_POINTS_MIN_ZOOM} cells only, reports in the cell (after filters)`,
+      open: `Number: z<${REPORT_POINTS_MIN_ZOOM} cells only, reports in ${OPEN_STATUSES.join(', ')}`,
+      closed: `Number: z<${REPORT_POINTS_MIN_ZOOM} cells only, reports in ${CLOSED_STATUSES.join(', ')}`,
+      ...statusCountFields,
+    },
+    render(repo, tile, filters) {
+      const grid = gridQueryFor(tile);
+      return grid ? repo.reportCells(tile, grid, filters) : repo.reportPoints(tile, filters);
+    },
+    version: (repo) => repo.reportsVersion(),
+    maintain: (repo) => repo.foldGridDeltas(),
+  },
+  {
+    id: 'districts',
+    name: 'Districts (akimat service areas)',
+    description: 'The areas each akimat answers for; reports are routed by them.',
+    access: 'public',
+    minzoom: 0,
+    maxzoom: MAX_ZOOM,
+    filters: [],
+    fields: {
+      id: 'String: district UUID',
+      city_id: 'String: city UUID',
+      slug: 'String: short name, unique within the city',
+      name_kk: 'String: name in Kazakh',
+      name_ru: 'String: name in Russian',
+      name_en: 'String: name in English',
+    },
+    render: (repo, tile) => repo.districts(tile),
+    version: (repo) => repo.districtsVersion(),
+  },
+];

@@ -1,0 +1,79 @@
+import type { Geometry } from '../../core/src/index.js';
+import { reportFeature, type ReportRow } from '../../reports/src/index.js';
+
+export interface OgcFeature {
+  type: 'Feature';
+  id: string;
+  geometry: Geometry | { type: 'Point'; coordinates: number[] };
+  properties: Record<string, unknown>;
+}
+
+/**
+ * One collection served at /ogc/collections/{id}: where its rows live and how a row becomes a public
+ * feature. The SQL fragments are constants written here (never client input); the main table's alias
+ * is `t`. Adding a collection (hotspots, landfills) is one more entry in OGC_COLLECTIONS.
+ */
+export interface OgcCollectionSource {
+  id: string;
+  title: string;
+  description: string;
+  /** FROM clause, main table aliased `t`. */
+  from: string;
+  /** The 4326 geometry expression (GiST-indexed column). */
+  geometry: string;
+  /** The unique, orderable key: feature id, paging order and the export's keyset. */
+  key: string;
+  /** What a valid key looks like: anything else is a 404 without asking the database. */
+  idPattern: RegExp;
+  /** The column `datetime` filters on and the temporal extent reads; without it `datetime` is checked but ignored. */
+  temporal?: string;
+  /** The select list: public columns only, since whatever is selected may be shown. */
+  columns: string;
+  toFeature(row: Record<string, unknown>): OgcFeature;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Exactly the columns reportFeature reads (its public fields): contact, reporter, IP, EXIF flag and rating comment are never selected. */
+const REPORT_PUBLIC_COLUMNS = `
+  t.id, t.status, t.category_code AS "categoryCode",
+  json_build_object('kk', c.name_kk, 'ru', c.name_ru, 'en', c.name_en) AS "categoryName",
+  t.size, t.waste_types AS "wasteTypes", t.description, t.city_id AS "cityId", t.district_id AS "districtId",
+  t.outskirts, t.confirmations, t.created_at AS "createdAt", t.resolved_at AS "resolvedAt",
+  ST_X(t.location) AS lon, ST_Y(t.location) AS lat`;
+
+export const OGC_COLLECTIONS: readonly OgcCollectionSource[] = [
+  {
+    id: 'reports',
+    title: 'Illegal dump reports',
+    description: 'Dumps reported by residents, Open311 clients and CCTV analytics; public fields only. Filter by `datetime` on the time the report was received.',
+    from: 'reports t JOIN categories c ON c.code = t.category_code',
+    geometry: 't.location',
+    key: 't.id',
+    idPattern: UUID,
+    temporal: 't.created_at',
+    columns: REPORT_PUBLIC_COLUMNS,
+    toFeature: (row) => reportFeature(row as unknown as ReportRow),
+  },
+  {
+    id: 'districts',
+    title: 'Districts (akimat service areas)',
+    description: 'The district akimats that answer residents\' reports, with names in Kazakh, Russian and English.',
+    from: 'districts t',
+    geometry: 't.area',
+    key: 't.id',
+    idPattern: UUID,
+    columns: `t.id, t.city_id AS "cityId", t.slug, t.name_kk AS "nameKk", t.name_ru AS "nameRu", t.name_en AS "nameEn",
+              ST_AsGeoJSON(t.area, 6)::json AS geometry`,
+    toFeature: (row) => ({
+      type: 'Feature',
+      id: String(row.id),
+      geometry: row.geometry as Geometry,
+      properties: { id: row.id, cityId: row.cityId, slug: row.slug, nameKk: row.nameKk, nameRu: row.nameRu, nameEn: row.nameEn },
+    }),
+  },
+];
+
+export function ogcCollection(id: string): OgcCollectionSource | undefined {
+  return OGC_COLLECTIONS.find((c) => c.id === id);
+}
