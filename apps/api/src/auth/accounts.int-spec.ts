@@ -2,11 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { AccountsService } from '../../../../libs/accounts/src/index.js';
-import { CitiesService } from '../../../../libs/cities/src/index.js';
 import { projectRoot, type AppConfig } from '../../../../libs/core/src/index.js';
-import { createTestDatabase, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
-import { createApiApp } from '../app.factory.js';
+import { signIn, type TestDatabase } from '../../../../libs/testing/src/index.js';
+import { startTestApi, stopTestApi } from '../testing/test-api.js';
 
 describe('accounts (real PostgreSQL and Redis)', () => {
   let db: TestDatabase;
@@ -25,18 +23,9 @@ describe('accounts (real PostgreSQL and Redis)', () => {
   const count = async (sql: string, params: unknown[] = []) => Number((await ds.query(sql, params))[0].n);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    config = testConfig(db.url);
-    app = await createApiApp(config);
-    ds = app.get(DataSource);
-    await app.get(CitiesService).loadDemoCities();
-    await app.get(AccountsService).loadDemoAccounts();
+    ({ db, config, app, ds } = await startTestApi());
   });
-  afterAll(async () => {
-    await app?.close();
-    await obliterateQueues(config);
-    await db?.drop();
-  });
+  afterAll(() => stopTestApi({ app, config, db }));
 
   describe('sign-up', () => {
     it('creates a resident with a normalised phone number, signs them in and sets a safe refresh cookie', async () => {

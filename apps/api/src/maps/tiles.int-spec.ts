@@ -3,13 +3,11 @@ import { VectorTile, type VectorTileLayer } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { AccountsService } from '../../../../libs/accounts/src/index.js';
-import { CitiesService } from '../../../../libs/cities/src/index.js';
 import { RedisClient, type AppConfig } from '../../../../libs/core/src/index.js';
 import { MAP_REPORT_STATUSES, TileCache, TilesRepository, TilesService, tileOf, type TileCoord } from '../../../../libs/maps/src/index.js';
 import { REPORT_STATUSES } from '../../../../libs/reports/src/index.js';
-import { createTestDatabase, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
-import { createApiApp } from '../app.factory.js';
+import { signIn, type TestDatabase } from '../../../../libs/testing/src/index.js';
+import { startTestApi, stopTestApi } from '../testing/test-api.js';
 
 const ALMATY = { lon: 76.9286, lat: 43.2567 };
 const ASTANA = { lon: 71.4304, lat: 51.1282 };
@@ -68,19 +66,10 @@ describe('vector tiles (real PostGIS + Redis)', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    config = testConfig(db.url);
-    app = await createApiApp(config);
-    ds = app.get(DataSource);
-    await app.get(CitiesService).loadDemoCities();
-    await app.get(AccountsService).loadDemoAccounts();
+    ({ db, config, app, ds } = await startTestApi());
     dispatcher = (await signIn(app, 'dispatcher.almaty@taza.example')).auth;
   });
-  afterAll(async () => {
-    await app?.close();
-    await obliterateQueues(config);
-    await db?.drop();
-  });
+  afterAll(() => stopTestApi({ app, config, db }));
 
   it('lists the same statuses as the report lifecycle', () => {
     expect([...MAP_REPORT_STATUSES].sort()).toEqual([...REPORT_STATUSES].sort());

@@ -1,10 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { AccountsService } from '../../../../libs/accounts/src/index.js';
-import { CitiesService } from '../../../../libs/cities/src/index.js';
 import type { AppConfig } from '../../../../libs/core/src/index.js';
-import { createTestDatabase, jpegPhoto, multipartBody, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
-import { createApiApp } from '../app.factory.js';
+import { jpegPhoto, multipartBody, signIn, type TestDatabase } from '../../../../libs/testing/src/index.js';
+import { startTestApi, stopTestApi } from '../testing/test-api.js';
 
 describe('district figures and category administration', () => {
   let db: TestDatabase;
@@ -15,20 +13,11 @@ describe('district figures and category administration', () => {
   const city: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    config = testConfig(db.url);
-    app = await createApiApp(config);
-    ds = app.get(DataSource);
-    await app.get(CitiesService).loadDemoCities();
-    await app.get(AccountsService).loadDemoAccounts();
+    ({ db, config, app, ds } = await startTestApi());
     for (const who of ['admin', 'dispatcher.kostanay', 'akim.kostanay', 'akim.astana']) auth[who] = (await signIn(app, `${who}@taza.example`)).auth;
     for (const f of (await app.inject({ method: 'GET', url: '/api/v1/cities' })).json().features) city[f.properties.slug] = f.properties.id;
   });
-  afterAll(async () => {
-    await app?.close();
-    await obliterateQueues(config);
-    await db?.drop();
-  });
+  afterAll(() => stopTestApi({ app, config, db }));
 
   async function resolvedReport(lon: number, lat: number, hoursToRegister: number, hoursToResolve: number) {
     const res = await app.inject({ method: 'POST', url: '/api/v1/reports', payload: { lon, lat, category: 'household', size: 'bag' } });
