@@ -10,12 +10,20 @@ import { createTestDatabase, launchChromium, obliterateQueues, screenshotPath, t
 
 const SLUGS = ['almaty', 'astana', 'kostanay', 'zhezkazgan'];
 
+/** Reports posted in Kostanay before the page loads: a few hundred metres apart, in one z13 grid cell. */
+const KOSTANAY_REPORTS = [
+  { lon: 63.603, lat: 53.212, category: 'household', size: 'bag' },
+  { lon: 63.608, lat: 53.209, category: 'construction', size: 'car' },
+  { lon: 63.613, lat: 53.215, category: 'tyres', size: 'truck' },
+];
+
 describe('web app: the map of the demo cities (Chromium)', () => {
   let db: TestDatabase;
   let config: AppConfig;
   let app: NestFastifyApplication;
   let browser: Browser;
   let origin: string;
+  const posted: { id: string; status: string; lon: number; lat: number; category: string }[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -23,6 +31,12 @@ describe('web app: the map of the demo cities (Chromium)', () => {
     if (!existsSync(join(webDistDir(config), 'index.html'))) throw new Error('the web app is not built: run `npm test` (it builds it)');
     app = await createApiApp(config);
     await app.get(CitiesService).loadDemoCities();
+    for (const r of KOSTANAY_REPORTS) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/reports', payload: r });
+      if (res.statusCode !== 201) throw new Error(`could not post a report: ${res.statusCode} ${res.body}`);
+      const body = res.json() as { reportId: string; status: string };
+      posted.push({ id: body.reportId, status: body.status, lon: r.lon, lat: r.lat, category: r.category });
+    }
     await app.listen({ port: 0, host: '127.0.0.1' });
     origin = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     browser = await launchChromium();
@@ -75,6 +89,75 @@ describe('web app: the map of the demo cities (Chromium)', () => {
       expect(centre.lng).toBeCloseTo(63.62, 0);
       expect(centre.lat).toBeCloseTo(53.21, 0);
       await page.screenshot({ path: screenshotPath('map-kostanay-en') });
+
+      expect(foreign).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows the reports from the vector tiles: points by status from z11, aggregated cells below', async () => {
+    const { page, foreign, errors, close } = await open({ width: 1280, height: 800 });
+    try {
+      expect(posted.map((p) => p.status)).toEqual(['submitted', 'submitted', 'submitted']);
+      await page.getByTestId('city-picker').selectOption('kostanay');
+      await page.waitForFunction(() => {
+        const map = (window as unknown as { __tazaMap: { getZoom(): number; isMoving(): boolean } }).__tazaMap;
+        return map.getZoom() > 9 && !map.isMoving();
+      }, undefined, { timeout: 20000 });
+
+      type TestMap = {
+        jumpTo(o: { center: [number, number]; zoom: number }): void;
+        once(type: 'idle', fn: () => void): void;
+        triggerRepaint(): void;
+        project(p: [number, number]): { x: number; y: number };
+        queryRenderedFeatures(o: { layers: string[] }): { properties: Record<string, unknown> }[];
+      };
+      /** Jumps, waits until every tile is loaded and drawn, returns the properties of a layer's features. */
+      const viewAt = (center: [number, number], zoom: number, layer: string) =>
+        page.evaluate(
+          ({ center, zoom, layer }) =>
+            new Promise<Record<string, unknown>[]>((resolve) => {
+              const map = (window as unknown as { __tazaMap: TestMap }).__tazaMap;
+              map.once('idle', () => resolve(map.queryRenderedFeatures({ layers: [layer] }).map((f) => f.properties)));
+              map.jumpTo({ center, zoom });
+              map.triggerRepaint();
+            }),
+          { center, zoom, layer },
+        );
+
+      const first = posted[0];
+      const points = await viewAt([first.lon, first.lat], 14, 'report-points');
+      const byId = new Map(points.map((p) => [p.id, p]));
+      for (const r of posted) {
+        expect(byId.get(r.id)).toMatchObject({ status: r.status, category: r.category });
+      }
+      await page.screenshot({ path: screenshotPath('map-reports-z14-en') });
+
+      // A click on a point opens its popup: category, status and date, translated.
+      const at = await page.evaluate((c) => (window as unknown as { __tazaMap: TestMap }).__tazaMap.project(c), [first.lon, first.lat] as [number, number]);
+      const box = (await page.getByTestId('map').boundingBox())!;
+      await page.mouse.click(box.x + at.x, box.y + at.y);
+      const popup = page.getByTestId('report-popup');
+      await popup.waitFor({ state: 'visible' });
+      expect(await page.getByTestId('report-popup-category').innerText()).toBe('Household waste');
+      expect(await page.getByTestId('report-popup-status').innerText()).toBe('Status: Submitted');
+      expect(await page.getByTestId('report-popup-created').innerText()).toMatch(/^Reported: .*\d{4}/);
+      await page.screenshot({ path: screenshotPath('map-report-popup-en') });
+      await page.getByTestId('lang').selectOption('ru');
+      await page.waitForFunction(() => document.documentElement.lang === 'ru');
+      expect(await page.getByTestId('report-popup-category').innerText()).toBe('Бытовые отходы');
+      expect(await page.getByTestId('report-popup-status').innerText()).toBe('Статус: Подано');
+      await page.getByTestId('lang').selectOption('en');
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
+      await page.locator('.report-popup .maplibregl-popup-close-button').click();
+      await popup.waitFor({ state: 'detached' });
+
+      const cells = await viewAt([first.lon, first.lat], 8, 'report-cells');
+      expect(cells.some((c) => c.count === posted.length && c.open === posted.length)).toBe(true);
+      expect(await viewAt([first.lon, first.lat], 8, 'report-points')).toEqual([]);
+      await page.screenshot({ path: screenshotPath('map-reports-z8-en') });
 
       expect(foreign).toEqual([]);
       expect(errors).toEqual([]);

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
-import { COLORS, DISTRICT_PALETTE } from '../map/offline-style';
+import { CELL_COLORS, COLORS, DISTRICT_PALETTE, STATUS_COLORS } from '../map/offline-style';
+
+const OWN_STATUS_ITEMS = ['submitted', 'registered', 'in_progress', 'resolved'] as const;
 
 function initiallyOpen(): boolean {
   // Collapsed on phones so it doesn't cover the map.
@@ -41,6 +43,27 @@ export function Legend() {
             aria-hidden="true"
           />
           {t.legendDistricts}
+        </li>
+      </ul>
+      <div className="legend__subtitle">{t.legendReports}</div>
+      <ul className="legend__items" data-testid="legend-statuses">
+        {OWN_STATUS_ITEMS.map((status) => (
+          <li key={status}>
+            <span className="legend__swatch legend__swatch--dot" style={{ background: STATUS_COLORS[status] }} aria-hidden="true" />
+            {t.statuses[status]}
+          </li>
+        ))}
+        <li>
+          <span className="legend__swatch legend__swatch--dot" style={{ background: STATUS_COLORS.closed }} aria-hidden="true" />
+          {t.legendClosedGroup}
+        </li>
+        <li>
+          <span
+            className="legend__swatch legend__swatch--cells"
+            style={{ background: `linear-gradient(90deg, ${CELL_COLORS.open}, ${CELL_COLORS.mixed}, ${CELL_COLORS.closed})` }}
+            aria-hidden="true"
+          />
+          {t.legendCells}
         </li>
       </ul>
     </details>

@@ -104,6 +104,48 @@ function districtPopupContent(
   return root;
 }
 
+/** The properties of one report point of the `reports` tiles (z >= 11). */
+interface ReportPointProps {
+  id?: string;
+  status?: string;
+  category?: string;
+  size?: string;
+  created_at?: number;
+}
+
+interface ReportInfo {
+  props: ReportPointProps;
+  lngLat: LngLatLike;
+}
+
+function reportPopupContent(info: ReportInfo, lang: Lang, t: Dictionary): HTMLElement {
+  const { category, status, created_at: createdAt } = info.props;
+  const root = document.createElement('div');
+  root.className = 'district-popup__body report-popup__body';
+  root.dataset.testid = 'report-popup';
+  const kind = document.createElement('div');
+  kind.className = 'district-popup__kind';
+  kind.textContent = t.reportLabel;
+  const name = document.createElement('div');
+  name.className = 'district-popup__name';
+  name.dataset.testid = 'report-popup-category';
+  name.textContent = (category && t.categories[category]) || category || '';
+  const statusRow = document.createElement('div');
+  statusRow.className = 'report-popup__row';
+  statusRow.dataset.testid = 'report-popup-status';
+  statusRow.textContent = `${t.reportStatusLabel}: ${(status && t.statuses[status]) || status || ''}`;
+  root.append(kind, name, statusRow);
+  if (typeof createdAt === 'number' && Number.isFinite(createdAt)) {
+    const created = document.createElement('div');
+    created.className = 'report-popup__row';
+    created.dataset.testid = 'report-popup-created';
+    created.textContent = `${t.reportCreatedLabel}: ${new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(createdAt * 1000))}`;
+    root.append(created);
+  }
+  root.lang = lang;
+  return root;
+}
+
 export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapError }: CityMapProps) {
   const { lang, t } = useI18n();
   const containerRef = useRef<HTMLDivElement>(null);
@@ -133,6 +175,7 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
   const pinnedPopupRef = useRef<maplibregl.Popup | null>(null);
   const hoverRef = useRef<DistrictInfo | null>(null);
   const pinnedRef = useRef<DistrictInfo | null>(null);
+  const pinnedReportRef = useRef<ReportInfo | null>(null);
 
   const cityNameById = (cityId: string): string => {
     const city = citiesRef.current?.features.find((f) => f.properties.id === cityId);
@@ -204,10 +247,21 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
       lngLat,
     });
 
+    const reportAt = (point: maplibregl.PointLike): MapGeoJSONFeature | undefined =>
+      map.getLayer(LAYER_IDS.reportPoints) ? map.queryRenderedFeatures(point, { layers: [LAYER_IDS.reportPoints] })[0] : undefined;
+
     subs.push(
       map.on('mousemove', LAYER_IDS.districtFill, (e) => {
         const f = e.features?.[0];
         if (!f) return;
+        if (reportAt(e.point)) {
+          // The report's own popup is what a click opens there.
+          map.getCanvas().style.cursor = 'pointer';
+          setHover(undefined);
+          hoverRef.current = null;
+          hoverPopup.remove();
+          return;
+        }
         map.getCanvas().style.cursor = 'pointer';
         setHover(f.id);
         const info = infoFrom(f, e.lngLat);
@@ -233,7 +287,7 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
     subs.push(
       map.on('click', LAYER_IDS.districtFill, (e) => {
         const f = e.features?.[0];
-        if (!f) return;
+        if (!f || reportAt(e.point)) return;
         const info = infoFrom(f, e.lngLat);
         hoverPopup.remove();
         pinnedPopupRef.current?.remove();
@@ -247,11 +301,52 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
           .setDOMContent(districtPopupContent(info, langRef.current, tRef.current, cityNameById(info.props.cityId)))
           .addTo(map);
         pinnedRef.current = info;
+        pinnedReportRef.current = null;
         pinnedPopupRef.current = popup;
         popup.on('close', () => {
           if (pinnedPopupRef.current === popup) {
             pinnedPopupRef.current = null;
             pinnedRef.current = null;
+          }
+        });
+      }),
+    );
+
+    // Report points (z >= 11): category, status and date in a popup on click/tap.
+    subs.push(
+      map.on('mouseenter', LAYER_IDS.reportPoints, () => {
+        map.getCanvas().style.cursor = 'pointer';
+      }),
+    );
+    subs.push(
+      map.on('mouseleave', LAYER_IDS.reportPoints, () => {
+        map.getCanvas().style.cursor = '';
+      }),
+    );
+    subs.push(
+      map.on('click', LAYER_IDS.reportPoints, (e) => {
+        const f = e.features?.[0];
+        if (!f || f.geometry.type !== 'Point') return;
+        const [lon, lat] = f.geometry.coordinates;
+        const info: ReportInfo = { props: f.properties as ReportPointProps, lngLat: [lon, lat] };
+        hoverPopup.remove();
+        pinnedPopupRef.current?.remove();
+        const popup = new maplibregl.Popup({
+          closeButton: true,
+          className: 'district-popup district-popup--pinned report-popup',
+          offset: 10,
+          maxWidth: '280px',
+        })
+          .setLngLat(info.lngLat)
+          .setDOMContent(reportPopupContent(info, langRef.current, tRef.current))
+          .addTo(map);
+        pinnedRef.current = null;
+        pinnedReportRef.current = info;
+        pinnedPopupRef.current = popup;
+        popup.on('close', () => {
+          if (pinnedPopupRef.current === popup) {
+            pinnedPopupRef.current = null;
+            pinnedReportRef.current = null;
           }
         });
       }),
@@ -383,6 +478,10 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
     const pinned = pinnedRef.current;
     if (pinned && pinnedPopupRef.current?.isOpen()) {
       pinnedPopupRef.current.setDOMContent(districtPopupContent(pinned, lang, t, cityNameById(pinned.props.cityId)));
+    }
+    const pinnedReport = pinnedReportRef.current;
+    if (pinnedReport && pinnedPopupRef.current?.isOpen()) {
+      pinnedPopupRef.current.setDOMContent(reportPopupContent(pinnedReport, lang, t));
     }
     // (cityNameById only reads refs)
   }, [lang, t, selectedSlug, cities]);
