@@ -187,21 +187,6 @@ export class ReportsRepository {
       idempotency: r.idempotency && { ...r.idempotency, requestHash: r.idempotency.requestHash.toString('hex') },
       outbox: { queue: JOB_QUEUE[INTAKE_JOB], jobName: INTAKE_JOB },
     };
-    if (process.env.EXP_INTAKE === 'pool') {
-      const pool = (this.dataSource.driver as unknown as { master: { query(q: unknown): Promise<{ rows: { outcome: IntakeOutcome }[] }> } }).master;
-      const res = await pool.query({ name: 'taza-report-intake', text: `SELECT taza_report_intake($1::jsonb) AS outcome`, values: [JSON.stringify(p)] });
-      return res.rows[0].outcome;
-    }
-    if (process.env.EXP_INTAKE === 'runner') {
-      const runner = this.dataSource.createQueryRunner();
-      try {
-        const client = await runner.connect();
-        const res = await client.query({ name: 'taza-report-intake', text: `SELECT taza_report_intake($1::jsonb) AS outcome`, values: [JSON.stringify(p)] });
-        return res.rows[0].outcome;
-      } finally {
-        await runner.release();
-      }
-    }
     const [row]: { outcome: IntakeOutcome }[] = await this.dataSource.query(`SELECT taza_report_intake($1::jsonb) AS outcome`, [JSON.stringify(p)]);
     return row.outcome;
   }

@@ -6,8 +6,8 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { CitiesService } from '../../../../libs/cities/src/index.js';
 import type { AppConfig } from '../../../../libs/core/src/index.js';
-import { createTestDatabase, jpegPhoto, multipartBody, obliterateQueues, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
-import { createApiApp } from '../app.factory.js';
+import { jpegPhoto, multipartBody, type TestDatabase } from '../../../../libs/testing/src/index.js';
+import { startTestApi, stopTestApi } from '../testing/test-api.js';
 
 // Creates are one call of the database function taza_report_intake; these are its races.
 
@@ -61,17 +61,12 @@ describe('report intake under concurrency (one database call per create)', () =>
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     mediaDir = mkdtempSync(join(tmpdir(), 'taza-media-'));
-    config = testConfig(db.url, { MEDIA_DIR: mediaDir });
-    app = await createApiApp(config);
-    ds = app.get(DataSource);
+    ({ db, config, app, ds } = await startTestApi({ MEDIA_DIR: mediaDir }, { demo: false }));
     await app.get(CitiesService).loadDemoCities();
   });
   afterAll(async () => {
-    await app?.close();
-    await obliterateQueues(config);
-    await db?.drop();
+    await stopTestApi({ app, config, db });
     rmSync(mediaDir, { recursive: true, force: true });
   });
 
