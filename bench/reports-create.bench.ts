@@ -20,7 +20,7 @@ import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { CitiesRepository, CitiesService } from '../libs/cities/src/index.js';
-import { createDataSource, projectRoot } from '../libs/core/src/index.js';
+import { createDataSource, loadConfig, projectRoot } from '../libs/core/src/index.js';
 
 const NAME = 'reports-create';
 const RPS_TARGET = 0.4; // ours/ref, at least
@@ -69,8 +69,9 @@ function loopbackUrl(variable: string, value: string): URL {
   if (!LOOPBACK.has(url.hostname)) throw new Error(`${variable} must point at 127.0.0.1 for the benchmark (got host ${url.hostname})`);
   return url;
 }
-const serverUrl = loopbackUrl('DATABASE_URL', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/taza');
-const redisUrl = loopbackUrl('REDIS_URL', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const benchConfig = loadConfig();
+const serverUrl = loopbackUrl('DATABASE_URL', benchConfig.DATABASE_URL);
+const redisUrl = loopbackUrl('REDIS_URL', benchConfig.REDIS_URL);
 const DB_NAME = `taza_bench_${process.pid}`;
 const QUEUE_PREFIX = `taza-bench-${process.pid}`;
 function databaseUrl(name: string): string {

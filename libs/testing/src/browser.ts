@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { projectRoot } from '../../core/src/index.js';
+import { loadConfig, projectRoot } from '../../core/src/index.js';
 
 /** Debian's Chromium, headless, with software WebGL (SwiftShader) and no background traffic. */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: loadConfig().CHROMIUM_PATH,
     headless: true,
     args: [
       '--headless=new',

@@ -1,11 +1,14 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import pg from 'pg';
+import { compiled, serverUrl, TEMPLATE_FILE } from './global-setup.mjs';
 
 export default async function globalTeardown() {
-  const name = process.env.TAZA_TEST_TEMPLATE_DB;
-  if (!name || !name.startsWith('taza_test_tpl_')) return;
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/taza');
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
+  if (!existsSync(TEMPLATE_FILE)) return;
+  const name = readFileSync(TEMPLATE_FILE, 'utf8').trim();
+  rmSync(TEMPLATE_FILE, { force: true });
+  if (!name.startsWith('taza_test_tpl_')) return;
+  const { loadConfig } = await compiled('libs/core/src/config/app-config.js');
+  const admin = new pg.Client({ connectionString: serverUrl(loadConfig().DATABASE_URL, 'postgres') });
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

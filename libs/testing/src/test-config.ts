@@ -5,12 +5,13 @@ import { loadConfig, type AppConfig } from '../../core/src/index.js';
 
 /** A validated config for one test file: its own database, its own queue prefix, quiet logs. */
 export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): AppConfig {
+  const base = loadConfig();
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: base.REDIS_URL,
     QUEUE_PREFIX: `taza-test-${randomBytes(4).toString('hex')}`,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: base.TEST_LOG_LEVEL,
     OUTBOX_POLL_MS: '50',
     OUTBOX_MAX_BACKOFF_MS: '1000',
     // Uploaded media of tests never lands in the project's var/media.

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
+import { loadConfig, projectRoot } from '../../core/src/index.js';
 
 /** The server the tests use: DATABASE_URL's server when set, else the local one. Its own database is never touched. */
 export function serverUrl(database: string): string {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/taza');
+  const url = new URL(loadConfig().DATABASE_URL);
   url.pathname = `/${database}`;
   return url.toString();
 }
@@ -60,8 +63,10 @@ export async function dropDatabase(name: string): Promise<void> {
 
 /** A database of this test file's own, cloned from the migrated template the global setup made. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const template = process.env.TAZA_TEST_TEMPLATE_DB;
-  if (!template) throw new Error('TAZA_TEST_TEMPLATE_DB is not set: run the tests with `npm test`');
+  // Written by the Jest global setup (global-setup.mjs).
+  const file = join(projectRoot(), 'test-results', 'template-db.txt');
+  if (!existsSync(file)) throw new Error('no template database: run the tests with `npm test`');
+  const template = readFileSync(file, 'utf8').trim();
   return createDatabase(newDatabaseName('f'), template);
 }
 

@@ -151,6 +151,14 @@ export class AppConfig {
   @IsString()
   MEDIA_DIR?: string;
 
+  /** Test harness only: how loud the apps that tests start are. */
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  TEST_LOG_LEVEL = 'silent';
+
+  /** Test harness only: the Chromium the browser specs drive (Debian's package by default). */
+  @IsString()
+  CHROMIUM_PATH = '/usr/bin/chromium';
+
   /** Where the built web app lives; empty means dist/web beside the project root. */
   @IsOptional()
   @IsString()
@@ -174,6 +182,8 @@ const EXPECTED: Record<keyof AppConfig, string> = {
   SHUTDOWN_TIMEOUT_MS: 'an integer number of milliseconds from 100 to 60000',
   WEB_DIST_DIR: 'a directory path',
   MEDIA_DIR: 'a directory path',
+  TEST_LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+  CHROMIUM_PATH: 'the path of a Chromium executable',
   SMTP_URL: 'a URL like smtp://user:password@mail.example:587',
   MAIL_FROM: 'a From address, e.g. Taza Map <no-reply@city.kz>',
   PUBLIC_URL: 'the public http(s) URL of the web app',
