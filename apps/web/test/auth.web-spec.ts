@@ -1,30 +1,23 @@
 /// <reference lib="dom" />
+import { startTestWeb, stopTestWeb, type TestWeb } from './web-harness.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createApiApp } from '../../api/src/app.factory.js';
-import { AccountsService } from '../../../libs/accounts/src/index.js';
-import { CitiesService } from '../../../libs/cities/src/index.js';
 import type { AppConfig } from '../../../libs/core/src/index.js';
-import { createTestDatabase, launchChromium, obliterateQueues, screenshotPath, testConfig, type TestDatabase } from '../../../libs/testing/src/index.js';
+import { screenshotPath, type TestDatabase } from '../../../libs/testing/src/index.js';
 
 describe('web app: sign-up and sign-in against the real API (Chromium)', () => {
   let db: TestDatabase;
   let config: AppConfig;
   let app: NestFastifyApplication;
+  let web: TestWeb;
   let browser: Browser;
   let origin: string;
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    config = testConfig(db.url);
-    app = await createApiApp(config);
-    await app.get(CitiesService).loadDemoCities();
-    await app.get(AccountsService).loadDemoAccounts();
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    origin = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('127.0.0.1', 'localhost');
-    browser = await launchChromium();
+    web = await startTestWeb();
+    ({ db, config, app, origin, browser } = web);
   });
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
@@ -33,12 +26,7 @@ describe('web app: sign-up and sign-in against the real API (Chromium)', () => {
   afterEach(async () => {
     await context?.close();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await obliterateQueues(config);
-    await db?.drop();
-  });
+  afterAll(() => stopTestWeb(web));
 
   it('signs a resident up, refusing a common password with the server\'s reason, and keeps them signed in across a reload', async () => {
     await page.goto(`${origin}/signup`);

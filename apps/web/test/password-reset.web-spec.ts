@@ -1,11 +1,10 @@
 /// <reference lib="dom" />
+import { startTestWeb, stopTestWeb, type TestWeb } from './web-harness.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../api/src/app.factory.js';
-import { CitiesService } from '../../../libs/cities/src/index.js';
 import type { AppConfig } from '../../../libs/core/src/index.js';
-import { createTestDatabase, launchChromium, obliterateQueues, screenshotPath, testConfig, type TestDatabase } from '../../../libs/testing/src/index.js';
+import { screenshotPath, type TestDatabase } from '../../../libs/testing/src/index.js';
 
 // Every password-reset call from the browser counts against one per-IP limit (5 an hour): this file
 // makes four (ask, weak password, good password, the used link again).
@@ -13,6 +12,7 @@ describe('web app: "forgot your password?" against the real API (Chromium)', () 
   let db: TestDatabase;
   let config: AppConfig;
   let app: NestFastifyApplication;
+  let web: TestWeb;
   let browser: Browser;
   let origin: string;
   let context: BrowserContext;
@@ -27,13 +27,8 @@ describe('web app: "forgot your password?" against the real API (Chromium)', () 
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    config = testConfig(db.url);
-    app = await createApiApp(config);
-    await app.get(CitiesService).loadDemoCities();
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    origin = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('127.0.0.1', 'localhost');
-    browser = await launchChromium();
+    web = await startTestWeb();
+    ({ db, config, app, origin, browser } = web);
   });
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
@@ -42,12 +37,7 @@ describe('web app: "forgot your password?" against the real API (Chromium)', () 
   afterEach(async () => {
     await context?.close();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await obliterateQueues(config);
-    await db?.drop();
-  });
+  afterAll(() => stopTestWeb(web));
 
   it('emails a link from the sign-in screen, refuses a common password, sets a good one and signs in with it', async () => {
     const email = 'dana.forgetful@example.kz';
