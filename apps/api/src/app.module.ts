@@ -11,6 +11,8 @@ import {
 import { APP_GUARD } from '@nestjs/core';
 import { AccountsModule } from '../../../libs/accounts/src/index.js';
 import { ReportsModule } from '../../../libs/reports/src/index.js';
+import { DispatchModule } from '../../../libs/dispatch/src/index.js';
+import { DispatchController } from './dispatch/dispatch.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { AdminCategoriesController } from './reports/admin-categories.controller.js';
 import { AuthController } from './auth/auth.controller.js';
@@ -49,8 +51,9 @@ export class ApiModule {
         Open311Module,
         OgcModule,
         MapsModule,
+        DispatchModule,
       ],
-      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController, OgcController, OgcExportController, TilesController],
+      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController, OgcController, OgcExportController, TilesController, DispatchController],
       providers: [RedisProbe, MetricsService, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

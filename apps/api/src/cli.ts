@@ -4,9 +4,11 @@ import { parseArgs } from 'node:util';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AccountsModule, AccountsService } from '../../../libs/accounts/src/index.js';
-import { CitiesModule, CitiesService } from '../../../libs/cities/src/index.js';
-import { AppConfig, ConfigModule, createDataSource, DatabaseModule, loadConfigOrExit, OutboxModule, RedisModule } from '../../../libs/core/src/index.js';
-import { Open311ClientsModule, Open311ClientsService } from '../../../libs/open311/src/index.js';
+import { CitiesModule } from '../../../libs/cities/src/index.js';
+import { AppConfig, ConfigModule, createDataSource, DatabaseModule, loadConfigOrExit, OutboxModule, QueueModule, RedisModule } from '../../../libs/core/src/index.js';
+import { DispatchModule } from '../../../libs/dispatch/src/index.js';
+import { loadDemoData } from './demo-data.js';
+import { Open311ClientsModule } from '../../../libs/open311/src/index.js';
 
 /**
  * Operations from the command line, on the same DataSource as the processes:
@@ -17,7 +19,7 @@ class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, OutboxModule, CitiesModule, AccountsModule, Open311ClientsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, OutboxModule, QueueModule, CitiesModule, AccountsModule, Open311ClientsModule, DispatchModule],
     };
   }
 }
@@ -66,10 +68,7 @@ try {
         break;
       }
       await withServices(async (app) => {
-        const { citiesCreated, districtsCreated } = await app.get(CitiesService).loadDemoCities();
-        const accounts = await app.get(AccountsService).loadDemoAccounts();
-        out(`Demo data: ${citiesCreated} new cities, ${districtsCreated} new districts, ${accounts} new accounts.`);
-        out(`Demo data: ${await app.get(Open311ClientsService).loadDemoClient()} new Open311 client (api_key taza-demo-open311-key).`);
+        for (const line of await loadDemoData(app)) out(`Demo data: ${line}.`);
       });
       break;
     case 'admin:create': {

@@ -10,6 +10,7 @@ import {
 } from '../../../libs/core/src/index.js';
 import { NotificationsModule } from '../../../libs/notifications/src/index.js';
 import { ReportsModule } from '../../../libs/reports/src/index.js';
+import { DispatchModule } from '../../../libs/dispatch/src/index.js';
 import { QueueWorkers } from './jobs/queue-workers.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 
@@ -29,6 +30,7 @@ export class WorkerModule implements OnApplicationBootstrap, OnApplicationShutdo
         RedisModule,
         NotificationsModule,
         ReportsModule,
+        DispatchModule,
       ],
       providers: [OutboxRelay, QueueWorkers],
       exports: [OutboxRelay],

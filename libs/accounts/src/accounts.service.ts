@@ -285,7 +285,7 @@ export class AccountsService implements OnModuleInit {
     const { email, phone } = this.identifiers(input);
     const cityId = input.cityId ?? null;
     const districtIds = input.districtIds ?? [];
-    if (input.role === 'dispatcher' && !cityId) throw AccountsErrors.invalidScope('cityId', 'a dispatcher needs a city');
+    if ((input.role === 'dispatcher' || input.role === 'crew') && !cityId) throw AccountsErrors.invalidScope('cityId', `a ${input.role} needs a city`);
     if ((input.role === 'admin' || input.role === 'resident') && cityId) throw AccountsErrors.invalidScope('cityId', `a ${input.role} has no city`);
     if (input.role !== 'dispatcher' && districtIds.length > 0) throw AccountsErrors.invalidScope('districtIds', 'only dispatchers are limited to districts');
     if (cityId && !(await this.users.cityExists(cityId))) throw AccountsErrors.invalidScope('cityId', 'no city has this id');
@@ -364,6 +364,13 @@ export class AccountsService implements OnModuleInit {
       created += 1;
     }
     return created;
+  }
+
+  /** A demo account with the demo password, unless one with this email exists. Only in dev/demo mode. */
+  async createDemoAccount(account: Omit<NewStaff, 'password'>): Promise<boolean> {
+    if (!this.config.DEMO_DATA || !account.email || (await this.users.findByLogin('email', account.email))) return false;
+    await this.createStaff(null, { ...account, password: this.config.DEMO_PASSWORD }, { ip: null, userAgent: null });
+    return true;
   }
 
   private identifiers(input: { email?: string; phone?: string }): { email: string | null; phone: string | null } {

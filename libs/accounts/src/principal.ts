@@ -1,5 +1,6 @@
-export type Role = 'resident' | 'dispatcher' | 'akim' | 'admin';
-export const ROLES: readonly Role[] = ['resident', 'dispatcher', 'akim', 'admin'];
+/** `crew` signs in on a sanitation crew's phone: it sees and works its own crew's orders, nothing else. */
+export type Role = 'resident' | 'dispatcher' | 'akim' | 'admin' | 'crew';
+export const ROLES: readonly Role[] = ['resident', 'dispatcher', 'akim', 'admin', 'crew'];
 export const STAFF_ROLES: readonly Role[] = ['dispatcher', 'akim', 'admin'];
 
 /** A signed-in person. */

@@ -83,3 +83,6 @@ export function applyRating(report: { status: ReportStatus; resolvedAt: Date | n
 export function ratingWindowOver(resolvedAt: Date, now: Date): boolean {
   return now.getTime() - resolvedAt.getTime() > RATING_WINDOW_DAYS * 86400_000;
 }
+
+/** Estimated volume of a dump by its reported size, m³: the one table hotspots and dispatch use. */
+export const SIZE_VOLUME_M3 = { bag: 0.05, wheelbarrow: 0.1, car: 1, truck: 5 } as const;

@@ -191,12 +191,12 @@ export class ReportsRepository {
     return row.outcome;
   }
 
-  async insertMedia(manager: EntityManager, reportId: string, confirmationId: string | null, media: NewMedia[]): Promise<void> {
+  async insertMedia(manager: EntityManager, reportId: string, confirmationId: string | null, media: NewMedia[], workOrderId: string | null = null): Promise<void> {
     for (const m of media) {
       await manager.query(
-        `INSERT INTO report_media (id, report_id, confirmation_id, kind, stage, storage_key, thumb_key, mime, width, height, bytes, duration_seconds)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [m.id, reportId, confirmationId, m.kind, m.stage, m.storageKey, m.thumbKey, m.mime, m.width, m.height, m.bytes, m.durationSeconds],
+        `INSERT INTO report_media (id, report_id, confirmation_id, kind, stage, storage_key, thumb_key, mime, width, height, bytes, duration_seconds, work_order_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [m.id, reportId, confirmationId, m.kind, m.stage, m.storageKey, m.thumbKey, m.mime, m.width, m.height, m.bytes, m.durationSeconds, workOrderId],
       );
     }
   }

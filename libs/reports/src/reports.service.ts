@@ -274,42 +274,106 @@ export class ReportsService {
       await this.storeMedia(media, stored);
       return await this.dataSource.transaction(async (manager) => {
         const r = (await this.reports.get(id, manager, true))!;
-        const to = this.transition(r.status, action);
-        const set: Record<string, unknown> = { status: to };
-        if (action === 'register') set.registered_at = new Date();
-        if (action === 'start') set.in_progress_at = new Date();
-        if (action === 'resolve') {
-          set.resolved_at = new Date();
-          set.resolution_note = details.note!.trim();
-        }
-        if (action === 'reject') {
-          set.rejection_reason = details.reason!.trim();
-          set.closed_at = new Date();
-        }
-        if (action === 'mark_duplicate') {
-          const original = await this.reports.existsInCity(manager, details.duplicateOf!, r.cityId);
-          if (!original) throw ReportsErrors.field('duplicateOf', 'no report with this id in the same city');
-          if (original.status === 'duplicate' || original.status === 'rejected') throw ReportsErrors.field('duplicateOf', `the original is ${original.status} itself`);
-          set.duplicate_of = details.duplicateOf;
-          set.closed_at = new Date();
-        }
-        await this.reports.update(manager, id, set);
-        await this.reports.insertMedia(manager, id, null, media.map((m) => m.row));
-        const note = details.note?.trim() || details.reason?.trim() || (details.duplicateOf ? `duplicate of ${details.duplicateOf}` : null);
-        await this.reports.insertHistory(manager, id, { event: 'status', from: r.status, to, actorId: principal.userId, actorRole: principal.role, note });
-        await this.outbox.enqueue(manager, 'hotspots.recluster', { cityId: r.cityId, reason: 'report' });
-        await this.notifyReporters(manager, r, to as NotifiedStatus, note);
-        await manager.query(
-          `INSERT INTO audit_log (actor_id, actor_role, action, object_type, object_id, city_id, before, after, request_id)
-           VALUES ($1, $2, $3, 'report', $4, $5, $6::jsonb, $7::jsonb, $8)`,
-          [principal.userId, principal.role, `report.${action}`, id, r.cityId, JSON.stringify({ status: r.status }), JSON.stringify({ status: to, ...(note ? { note } : {}) }), requestId ?? null],
-        );
+        await this.applyAction(manager, r, action, principal, details, media.map((m) => m.row), requestId ?? null);
         const after = (await this.reports.get(id, manager))!;
         return reportView(after, await this.reportsMedia(manager, id), 'staff');
       });
     } catch (err) {
       await Promise.all(stored.map((key) => this.storage.delete(key).catch(() => undefined)));
       throw err;
+    }
+  }
+
+  /**
+   * One staff move of a locked report: its columns, the "after" media, a history row, the hotspot
+   * recluster, the reporter's notice and the audit entry. Used by `act` and by dispatch's work orders.
+   */
+  private async applyAction(
+    manager: EntityManager,
+    r: ReportRow,
+    action: StaffAction,
+    actor: { userId: string; role: string },
+    details: { note?: string; reason?: string; duplicateOf?: string; workOrderId?: string },
+    media: NewMedia[],
+    requestId: string | null,
+  ): Promise<ReportStatus> {
+    const id = r.id;
+    const to = this.transition(r.status, action);
+    const set: Record<string, unknown> = { status: to };
+    if (action === 'register') set.registered_at = new Date();
+    if (action === 'start') set.in_progress_at = new Date();
+    if (action === 'resolve') {
+      set.resolved_at = new Date();
+      set.resolution_note = details.note!.trim();
+    }
+    if (action === 'reject') {
+      set.rejection_reason = details.reason!.trim();
+      set.closed_at = new Date();
+    }
+    if (action === 'mark_duplicate') {
+      const original = await this.reports.existsInCity(manager, details.duplicateOf!, r.cityId);
+      if (!original) throw ReportsErrors.field('duplicateOf', 'no report with this id in the same city');
+      if (original.status === 'duplicate' || original.status === 'rejected') throw ReportsErrors.field('duplicateOf', `the original is ${original.status} itself`);
+      set.duplicate_of = details.duplicateOf;
+      set.closed_at = new Date();
+    }
+    await this.reports.update(manager, id, set);
+    await this.reports.insertMedia(manager, id, null, media, details.workOrderId ?? null);
+    const note = details.note?.trim() || details.reason?.trim() || (details.duplicateOf ? `duplicate of ${details.duplicateOf}` : null);
+    await this.reports.insertHistory(manager, id, { event: 'status', from: r.status, to, actorId: actor.userId, actorRole: actor.role, note });
+    await this.outbox.enqueue(manager, 'hotspots.recluster', { cityId: r.cityId, reason: 'report' });
+    await this.notifyReporters(manager, r, to as NotifiedStatus, note);
+    await manager.query(
+      `INSERT INTO audit_log (actor_id, actor_role, action, object_type, object_id, city_id, before, after, request_id)
+       VALUES ($1, $2, $3, 'report', $4, $5, $6::jsonb, $7::jsonb, $8)`,
+      [actor.userId, actor.role, `report.${action}`, id, r.cityId, JSON.stringify({ status: r.status }), JSON.stringify({ status: to, ...(note ? { note } : {}) }), requestId],
+    );
+    return to;
+  }
+
+  /**
+   * "After" photos for a work order: checked and stored once, shown on each of its reports. The caller
+   * removes them with `discard` when its transaction fails.
+   */
+  async storeAfterPhotos(uploads: Upload[], pin: { lon: number; lat: number }): Promise<{ media: NewMedia[]; discard: () => Promise<void> }> {
+    if (!uploads.length) throw ReportsErrors.field('photos', 'at least one "after" photo is required');
+    const media = await this.prepareMedia(uploads, pin, 'after');
+    if (media.some((m) => m.row.kind !== 'photo')) throw ReportsErrors.field('photos', '"after" evidence must be photos');
+    const stored: string[] = [];
+    const discard = () => Promise.all(stored.splice(0).map((key) => this.storage.delete(key).catch(() => undefined))).then(() => undefined);
+    try {
+      await this.storeMedia(media, stored);
+    } catch (err) {
+      await discard();
+      throw err;
+    }
+    return { media: media.map((m) => m.row), discard };
+  }
+
+  /**
+   * A work order moves its reports, inside the caller's transaction: starting it registers what was
+   * still submitted and starts every report; completing it resolves them with the crew's note and the
+   * shared "after" photos (each report gets its own media rows over the same stored files). A report
+   * already in the target status is left as it is.
+   */
+  async advanceForWorkOrder(
+    manager: EntityManager,
+    reportIds: string[],
+    step: 'start' | 'resolve',
+    actor: { userId: string; role: string },
+    details: { workOrderId: string; note?: string; media?: NewMedia[] },
+  ): Promise<void> {
+    for (const id of [...reportIds].sort()) {
+      const r = await this.reports.get(id, manager, true);
+      if (!r) continue;
+      const actions: StaffAction[] =
+        step === 'start' ? (r.status === 'submitted' ? ['register', 'start'] : r.status === 'registered' ? ['start'] : []) : r.status === 'in_progress' ? ['resolve'] : [];
+      let current = r;
+      for (const action of actions) {
+        const media = action === 'resolve' ? (details.media ?? []).map((m) => ({ ...m, id: randomUUID() })) : [];
+        await this.applyAction(manager, current, action, actor, { note: details.note, workOrderId: details.workOrderId }, media, null);
+        current = (await this.reports.get(id, manager))!;
+      }
     }
   }
 
@@ -342,6 +406,8 @@ export class ReportsService {
       await this.reports.insertHistory(manager, id, { event: 'rated', from: r.status, to: outcome.status, actorId, actorRole: 'reporter', note: `rating ${rating}${comment?.trim() ? `: ${comment.trim()}` : ''}` });
       if (outcome.reopened) {
         await this.reports.insertHistory(manager, id, { event: 'reopened', from: r.status, to: 'registered', actorId, actorRole: 'reporter', note: `returned by a rating of ${rating} (return ${r.reopenCount + 1})` });
+        // Dispatch re-opens the report's work order as a follow-up at the top of the queue.
+        await this.outbox.enqueue(manager, 'dispatch.follow_up', { reportId: id, reopenCount: r.reopenCount + 1 });
       }
       if (outcome.status === 'closed') await this.notifyReporters(manager, r, 'closed', null);
       if (outcome.escalate) {

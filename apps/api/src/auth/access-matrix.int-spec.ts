@@ -1,9 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccountsService } from '../../../../libs/accounts/src/index.js';
-import { CitiesService } from '../../../../libs/cities/src/index.js';
 import type { AppConfig } from '../../../../libs/core/src/index.js';
 import { createTestDatabase, jpegPhoto, multipartBody, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
 import { createApiApp, registeredRoutes } from '../app.factory.js';
+import { loadDemoData } from '../demo-data.js';
 
 type Who = 'anonymous' | 'residentA' | 'residentB' | 'dispatcherX' | 'dispatcherY' | 'akim' | 'admin';
 const EVERYONE: Who[] = ['anonymous', 'residentA', 'residentB', 'dispatcherX', 'dispatcherY', 'akim', 'admin'];
@@ -104,6 +104,27 @@ const MATRIX: Record<string, RouteCase> = {
   // Map tiles: public layers for everyone (a tile over central Almaty, inside its districts).
   'GET /tiles/:layer/:z/:x/:y.mvt': { allowed: EVERYONE, request: () => ({ url: '/tiles/districts/10/730/375.mvt' }) },
   'GET /tiles/:layer.json': { allowed: EVERYONE, request: () => ({ url: '/tiles/reports.json' }) },
+  // Dispatch: staff of the city read; only its dispatcher plans (an admin may set crews up). Y is Astana's.
+  'GET /api/v1/crews': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
+  'POST /api/v1/crews': {
+    allowed: ['dispatcherX', 'admin'],
+    request: (c) => ({ url: `/api/v1/crews?cityId=${c.ids.almaty}`, payload: { name: `Crew ${Math.random().toString(36).slice(2, 8)}`, capacityM3: 6, depot: { lon: 76.95, lat: 43.24 } } }),
+  },
+  'PUT /api/v1/crews/:id': { allowed: ['dispatcherX', 'admin'], request: (c) => ({ url: `/api/v1/crews/${c.ids.crew}`, payload: { name: 'Almaty crew 2', capacityM3: 16, depot: { lon: 76.945, lat: 43.238 } } }) },
+  'PUT /api/v1/crews/:id/members/:userId': { allowed: ['dispatcherX', 'admin'], request: (c) => ({ url: `/api/v1/crews/${c.ids.crew}/members/${c.ids.crewUser}` }) },
+  'GET /api/v1/crews/day': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/crews/day?crewId=${c.ids.crew}` }) },
+  'GET /api/v1/work-orders': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
+  'POST /api/v1/work-orders': { allowed: ['dispatcherX'], request: (c) => ({ payload: { reportIds: [c.ids.freshReport()] } }) },
+  'GET /api/v1/work-orders/:id': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/work-orders/${c.ids.orderPlanned}` }) },
+  'POST /api/v1/work-orders/:id/assign': { allowed: ['dispatcherX'], request: (c) => ({ url: `/api/v1/work-orders/${c.ids.orderPlanned}/assign`, payload: { crewId: c.ids.crew } }) },
+  'POST /api/v1/work-orders/:id/start': { allowed: ['dispatcherX'], request: (c) => ({ url: `/api/v1/work-orders/${c.ids.orderAssigned}/start` }) },
+  'POST /api/v1/work-orders/:id/complete': {
+    allowed: ['dispatcherX'],
+    request: (c) => ({ url: `/api/v1/work-orders/${c.ids.orderStarted}/complete`, payload: c.ids.completeBody, headers: { 'content-type': c.ids.completeType } }),
+  },
+  'POST /api/v1/work-orders/:id/cancel': { allowed: ['dispatcherX'], request: (c) => ({ url: `/api/v1/work-orders/${c.ids.orderToCancel}/cancel`, payload: { reason: 'not needed' } }) },
+  'GET /api/v1/dispatch/queue': { allowed: ['dispatcherX', 'admin'], request: (c) => ({ url: `/api/v1/dispatch/queue?cityId=${c.ids.almaty}` }) },
+  'GET /api/v1/dispatch/overdue': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/dispatch/overdue?cityId=${c.ids.almaty}` }) },
   // Last: it ends the caller's session.
   'POST /api/v1/auth/logout': { allowed: SIGNED_IN, request: () => ({ payload: {} }) },
 };
@@ -126,9 +147,8 @@ describe('access matrix: every route x every kind of caller', () => {
     db = await createTestDatabase();
     config = testConfig(db.url);
     app = await createApiApp(config);
-    await app.get(CitiesService).loadDemoCities();
+    await loadDemoData(app);
     const accounts = app.get(AccountsService);
-    await accounts.loadDemoAccounts();
     const cities = (await app.inject({ method: 'GET', url: '/api/v1/cities' })).json();
     for (const f of cities.features) ctx.ids[f.properties.slug] = f.properties.id;
     for (const [who, email, password] of [
@@ -162,8 +182,25 @@ describe('access matrix: every route x every kind of caller', () => {
     const { body, contentType } = multipartBody({ action: 'resolve', note: 'done' }, [{ field: 'photos', filename: 'a.jpg', contentType: 'image/jpeg', data: await jpegPhoto() }]);
     const resolved = await app.inject({ method: 'POST', url: `/api/v1/reports/${ctx.ids.resolvedOfB}/transitions`, headers: { ...dispatcher, 'content-type': contentType }, payload: body });
     ctx.ids.mediaOfB = resolved.json().media[0].id;
-    // A new submitted report for each caller that tries to register one.
-    for (let i = 0; i < EVERYONE.length; i++) fresh.push(await send(76.91 + i * 0.001));
+    // A new submitted report for each caller that tries to register one, and for each that plans one.
+    for (let i = 0; i < 2 * EVERYONE.length; i++) fresh.push(await send(76.91 + i * 0.001));
+
+    // Dispatch: an Almaty crew and crew account, and work orders in each state a move starts from.
+    const crews = (await app.inject({ method: 'GET', url: '/api/v1/crews', headers: dispatcher })).json();
+    ctx.ids.crew = crews.find((c: { name: string }) => c.name === 'Almaty crew 2').id;
+    ctx.ids.crewUser = (await accounts.createStaff(null, { email: 'crew.spare@taza.example', password: 'crew-long-passphrase', role: 'crew', cityId: ctx.ids.almaty }, { ip: null, userAgent: null })).id;
+    const order = async (lon: number, ...steps: string[]) => {
+      const id = (await app.inject({ method: 'POST', url: '/api/v1/work-orders', headers: dispatcher, payload: { reportIds: [await send(lon)] } })).json().id as string;
+      for (const s of steps) await app.inject({ method: 'POST', url: `/api/v1/work-orders/${id}/${s}`, headers: dispatcher, payload: s === 'assign' ? { crewId: ctx.ids.crew } : {} });
+      return id;
+    };
+    ctx.ids.orderPlanned = await order(76.95);
+    ctx.ids.orderToCancel = await order(76.951);
+    ctx.ids.orderAssigned = await order(76.952, 'assign');
+    ctx.ids.orderStarted = await order(76.953, 'assign', 'start');
+    const completion = multipartBody({ removedVolumeM3: '1', note: 'done' }, [{ field: 'photos', filename: 'a.jpg', contentType: 'image/jpeg', data: await jpegPhoto() }]);
+    ctx.ids.completeBody = completion.body as unknown as string;
+    ctx.ids.completeType = completion.contentType;
   });
   afterAll(async () => {
     await app?.close();

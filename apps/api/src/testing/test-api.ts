@@ -1,10 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { AccountsService } from '../../../../libs/accounts/src/index.js';
-import { CitiesService } from '../../../../libs/cities/src/index.js';
 import type { AppConfig } from '../../../../libs/core/src/index.js';
 import { createTestDatabase, obliterateQueues, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
 import { createApiApp } from '../app.factory.js';
+import { loadDemoData } from '../demo-data.js';
 
 export interface TestApi {
   db: TestDatabase;
@@ -22,8 +21,7 @@ export async function startTestApi(overrides: Record<string, string> = {}, { dem
   const config = testConfig(db.url, overrides);
   const app = await createApiApp(config);
   if (demo) {
-    await app.get(CitiesService).loadDemoCities();
-    await app.get(AccountsService).loadDemoAccounts();
+    await loadDemoData(app);
   }
   return { db, config, app, ds: app.get(DataSource) };
 }

@@ -3,9 +3,9 @@
  * /api/v1/auth, so every call here sends cookies (`credentials: 'same-origin'`).
  */
 
-export type Role = 'resident' | 'dispatcher' | 'akim' | 'admin';
+export type Role = 'resident' | 'dispatcher' | 'akim' | 'admin' | 'crew';
 
-export const ROLES: readonly Role[] = ['resident', 'dispatcher', 'akim', 'admin'];
+export const ROLES: readonly Role[] = ['resident', 'dispatcher', 'akim', 'admin', 'crew'];
 
 export interface User {
   id: string;

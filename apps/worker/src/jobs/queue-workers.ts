@@ -3,14 +3,19 @@ import { Worker, type Job } from 'bullmq';
 import { AppConfig, DEFAULT_JOB_OPTIONS, QueueName, QueueRegistry, type JobName, type JobPayloads } from '../../../../libs/core/src/index.js';
 import { NotificationsService } from '../../../../libs/notifications/src/index.js';
 import { ReportsService } from '../../../../libs/reports/src/index.js';
+import { DispatchService } from '../../../../libs/dispatch/src/index.js';
 
 /** Concurrency per queue, and the repeatable jobs: the one place to tune the worker. */
 export const PROCESSING = {
   [QueueName.Notifications]: { concurrency: 5 },
   [QueueName.Sla]: { concurrency: 1 },
+  [QueueName.Dispatch]: { concurrency: 2 },
 } as const;
 
-export const SCHEDULES = [{ queue: QueueName.Sla, id: 'reports.autoclose.hourly', every: 60 * 60 * 1000, job: 'reports.autoclose' as const }];
+export const SCHEDULES = [
+  { queue: QueueName.Sla, id: 'reports.autoclose.hourly', every: 60 * 60 * 1000, job: 'reports.autoclose' as const },
+  { queue: QueueName.Sla, id: 'sla.scan.5min', every: 5 * 60 * 1000, job: 'sla.scan' as const },
+];
 
 type Handlers = { [K in JobName]?: (data: JobPayloads[K], job: Job) => Promise<unknown> };
 
@@ -28,12 +33,15 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(QueueRegistry) private readonly queues: QueueRegistry,
     @Inject(NotificationsService) private readonly notifications: NotificationsService,
     @Inject(ReportsService) private readonly reports: ReportsService,
+    @Inject(DispatchService) private readonly dispatch: DispatchService,
   ) {}
 
   private handlers(): Handlers {
     return {
       'notifications.send': (data, job) => this.notifications.send(data.notificationId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
       'reports.autoclose': () => this.reports.closeUnrated(),
+      'sla.scan': (data) => this.dispatch.scanSla(new Date(), data.cityId ?? null),
+      'dispatch.follow_up': (data) => this.dispatch.followUp(data.reportId, data.reopenCount),
     };
   }
 

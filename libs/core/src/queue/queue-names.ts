@@ -8,6 +8,7 @@ export enum QueueName {
   Landfills = 'landfills',
   Notifications = 'notifications',
   Sla = 'sla',
+  Dispatch = 'dispatch',
 }
 
 export interface JobPayloads {
@@ -17,6 +18,7 @@ export interface JobPayloads {
   'notifications.send': { notificationId: string };
   'sla.scan': { cityId?: string };
   'reports.autoclose': Record<string, never>;
+  'dispatch.follow_up': { reportId: string; reopenCount: number };
 }
 
 export type JobName = keyof JobPayloads;
@@ -29,6 +31,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'notifications.send': QueueName.Notifications,
   'sla.scan': QueueName.Sla,
   'reports.autoclose': QueueName.Sla,
+  'dispatch.follow_up': QueueName.Dispatch,
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -1,0 +1,23 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { AccountsService } from '../../../libs/accounts/src/index.js';
+import { CitiesService } from '../../../libs/cities/src/index.js';
+import { DispatchService } from '../../../libs/dispatch/src/index.js';
+import { Open311ClientsService } from '../../../libs/open311/src/index.js';
+
+/**
+ * Every demo data set, in dependency order (cities, then accounts, then what hangs off them). `npm run
+ * seed` (run by `npm start`) and the test harness both load it; a second run adds nothing. Returns a
+ * line per set for the seed's output.
+ */
+export async function loadDemoData(app: INestApplicationContext): Promise<string[]> {
+  const accounts = app.get(AccountsService);
+  const { citiesCreated, districtsCreated } = await app.get(CitiesService).loadDemoCities();
+  const lines = [`${citiesCreated} new cities, ${districtsCreated} new districts`];
+  lines.push(`${await accounts.loadDemoAccounts()} new accounts`);
+  lines.push(`${await app.get(Open311ClientsService).loadDemoClient()} new Open311 client (api_key taza-demo-open311-key)`);
+  const crews = await app.get(DispatchService).loadDemoCrews(async (cityId, email, name) => {
+    await accounts.createDemoAccount({ email, role: 'crew', cityId, displayName: name });
+  });
+  lines.push(`${crews} new crews (crew.<city>@taza.example signs in on the first crew's phone)`);
+  return lines;
+}

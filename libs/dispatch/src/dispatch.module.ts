@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ReportsModule } from '../../reports/src/index.js';
+import { CrewsRepository } from './crews.repository.js';
+import { DispatchService } from './dispatch.service.js';
+import { SlaRepository } from './sla.repository.js';
+import { WorkOrdersRepository } from './work-orders.repository.js';
+
+@Module({
+  imports: [ReportsModule],
+  providers: [CrewsRepository, WorkOrdersRepository, SlaRepository, DispatchService],
+  exports: [DispatchService],
+})
+export class DispatchModule {}
