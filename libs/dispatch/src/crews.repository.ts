@@ -1,18 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-export interface CrewRow {
-  id: string;
-  cityId: string;
-  name: string;
-  capacityM3: number;
-  depot: { lon: number; lat: number };
-  shiftStart: string;
-  shiftEnd: string;
-  active: boolean;
-  members: { id: string; email: string | null; displayName: string | null }[];
-}
-
 export interface CrewInput {
   name: string;
   capacityM3: number;
@@ -20,6 +8,12 @@ export interface CrewInput {
   shiftStart: string;
   shiftEnd: string;
   active: boolean;
+}
+
+export interface CrewRow extends CrewInput {
+  id: string;
+  cityId: string;
+  members: { id: string; email: string | null; displayName: string | null }[];
 }
 
 const CREW_COLUMNS = `
