@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type JobsOptions } from 'bullmq';
 import { AppConfig, DEFAULT_JOB_OPTIONS, QueueName, QueueRegistry, type JobName, type JobPayloads } from '../../../../libs/core/src/index.js';
 import { NotificationsService } from '../../../../libs/notifications/src/index.js';
 import { ReportsService } from '../../../../libs/reports/src/index.js';
@@ -12,9 +12,19 @@ export const PROCESSING = {
   [QueueName.Dispatch]: { concurrency: 2 },
 } as const;
 
-export const SCHEDULES = [
-  { queue: QueueName.Sla, id: 'reports.autoclose.hourly', every: 60 * 60 * 1000, job: 'reports.autoclose' as const },
-  { queue: QueueName.Sla, id: 'sla.scan.5min', every: 5 * 60 * 1000, job: 'sla.scan' as const },
+/** A repeatable job: every N ms or a cron pattern (UTC), with optional job options (e.g. a lock-friendly attempts). */
+export interface Schedule {
+  queue: QueueName;
+  id: string;
+  job: JobName;
+  every?: number;
+  pattern?: string;
+  opts?: JobsOptions;
+}
+
+export const SCHEDULES: Schedule[] = [
+  { queue: QueueName.Sla, id: 'reports.autoclose.hourly', every: 60 * 60 * 1000, job: 'reports.autoclose' },
+  { queue: QueueName.Sla, id: 'sla.scan.5min', every: 5 * 60 * 1000, job: 'sla.scan' },
 ];
 
 type Handlers = { [K in JobName]?: (data: JobPayloads[K], job: Job) => Promise<unknown> };
@@ -73,7 +83,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     for (const s of SCHEDULES) {
       await this.queues
         .get(s.queue)
-        .upsertJobScheduler(s.id, { every: s.every }, { name: s.job, data: {} })
+        .upsertJobScheduler(s.id, s.pattern ? { pattern: s.pattern, tz: 'UTC' } : { every: s.every }, { name: s.job, data: {}, opts: s.opts })
         .catch((err: Error) => this.logger.warn({ msg: 'could not schedule a repeatable job (Redis away?)', schedule: s.id, err: err.message }));
     }
   }

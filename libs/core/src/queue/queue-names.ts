@@ -9,6 +9,8 @@ export enum QueueName {
   Notifications = 'notifications',
   Sla = 'sla',
   Dispatch = 'dispatch',
+  Maps = 'maps',
+  Incidents = 'incidents',
 }
 
 export interface JobPayloads {
@@ -19,6 +21,12 @@ export interface JobPayloads {
   'sla.scan': { cityId?: string };
   'reports.autoclose': Record<string, never>;
   'dispatch.follow_up': { reportId: string; reopenCount: number };
+  'maps.fold-grid': Record<string, never>;
+  'incidents.process': { incidentId: string };
+  'cameras.offline-scan': Record<string, never>;
+  'hotspots.nightly': Record<string, never>;
+  'landfills.forecast-all': Record<string, never>;
+  'landfills.alerts-resend': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -32,6 +40,12 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'sla.scan': QueueName.Sla,
   'reports.autoclose': QueueName.Sla,
   'dispatch.follow_up': QueueName.Dispatch,
+  'maps.fold-grid': QueueName.Maps,
+  'incidents.process': QueueName.Incidents,
+  'cameras.offline-scan': QueueName.Incidents,
+  'hotspots.nightly': QueueName.Hotspots,
+  'landfills.forecast-all': QueueName.Landfills,
+  'landfills.alerts-resend': QueueName.Landfills,
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
