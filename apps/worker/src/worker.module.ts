@@ -11,6 +11,7 @@ import {
 import { NotificationsModule } from '../../../libs/notifications/src/index.js';
 import { ReportsModule } from '../../../libs/reports/src/index.js';
 import { DispatchModule } from '../../../libs/dispatch/src/index.js';
+import { MapsModule } from '../../../libs/maps/src/index.js';
 import { QueueWorkers } from './jobs/queue-workers.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 
@@ -31,6 +32,7 @@ export class WorkerModule implements OnApplicationBootstrap, OnApplicationShutdo
         NotificationsModule,
         ReportsModule,
         DispatchModule,
+        MapsModule,
       ],
       providers: [OutboxRelay, QueueWorkers],
       exports: [OutboxRelay],

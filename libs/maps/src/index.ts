@@ -6,3 +6,4 @@ export * from './tile-layers.js';
 export * from './tile-cache.js';
 export * from './tiles.repository.js';
 export * from './tiles.service.js';
+export * from './report-grid.service.js';

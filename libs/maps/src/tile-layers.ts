@@ -1,4 +1,4 @@
-import { gridQueryFor, MAX_ZOOM, REPORT_POINTS_MIN_ZOOM, type TileCoord } from './tile-math.js';
+import { CELL_LEVELS, gridQueryFor, MAX_ZOOM, MONTH_GRID_LEVELS, REPORT_POINTS_MIN_ZOOM, type TileCoord } from './tile-math.js';
 import type { FilterName, TileFilters } from './tile-filters.js';
 import { CLOSED_STATUSES, OPEN_STATUSES, type TilesRepository } from './tiles.repository.js';
 
@@ -53,8 +53,11 @@ export const TILE_LAYERS: readonly TileLayer[] = [
       ...statusCountFields,
     },
     render(repo, tile, filters) {
-      const grid = gridQueryFor(tile);
-      return grid ? repo.reportCells(tile, grid, filters) : repo.reportPoints(tile, filters);
+      if (tile.z >= REPORT_POINTS_MIN_ZOOM) return repo.reportPoints(tile, filters);
+      // Only a date filter needs the month-keyed (larger) report_grid.
+      const dated = filters.from !== null || filters.to !== null;
+      const grid = gridQueryFor(tile, dated ? MONTH_GRID_LEVELS : CELL_LEVELS)!;
+      return dated ? repo.reportMonthCells(tile, grid, filters) : repo.reportCells(tile, grid, filters);
     },
     version: (repo) => repo.reportsVersion(),
     maintain: (repo) => repo.foldGridDeltas(),

@@ -8,12 +8,28 @@ export const MAX_ZOOM = 22;
 /** Below this zoom the reports layer serves pre-aggregated grid cells, never raw points. */
 export const REPORT_POINTS_MIN_ZOOM = 11;
 
+export interface GridLevel {
+  cellZoom: number;
+  maxTileZoom: number;
+}
+
 /**
- * Levels of report_grid (kept by a trigger, see migrations/1763900000007-report-grid.ts) and the tile
- * zooms each one serves. A tile of zoom z shows cells of zoom z + CELLS_PER_TILE_LOG2 (32 x 32 a tile,
- * at most 1024 features), re-aggregated from the stored level, which must be at least that fine.
+ * Levels of report_cells (one row per cell and category, per-status counts; migration 14) and the tile
+ * zooms each serves. A tile of zoom z shows cells of zoom z + CELLS_PER_TILE_LOG2 (32 x 32 a tile, at
+ * most 1024 features), re-aggregated from the stored level, which must be at least that fine: with a
+ * level every two zooms a drawn cell regroups at most 2 x 2 stored ones.
  */
-export const GRID_LEVELS: readonly { cellZoom: number; maxTileZoom: number }[] = [
+export const CELL_LEVELS: readonly GridLevel[] = [
+  { cellZoom: 11, maxTileZoom: 6 },
+  { cellZoom: 13, maxTileZoom: 8 },
+  { cellZoom: 15, maxTileZoom: REPORT_POINTS_MIN_ZOOM - 1 },
+];
+
+/**
+ * Levels of report_grid (also keyed by month of creation; migration 7): read only by date-filtered
+ * low-zoom tiles, which need the month.
+ */
+export const MONTH_GRID_LEVELS: readonly GridLevel[] = [
   { cellZoom: 11, maxTileZoom: 6 },
   { cellZoom: 15, maxTileZoom: REPORT_POINTS_MIN_ZOOM - 1 },
 ];
@@ -48,9 +64,9 @@ export interface GridQuery {
 }
 
 /** Which stored grid cells a low-zoom tile covers and how to group them; null at point zooms. */
-export function gridQueryFor(tile: TileCoord): GridQuery | null {
+export function gridQueryFor(tile: TileCoord, levels: readonly GridLevel[] = CELL_LEVELS): GridQuery | null {
   if (tile.z >= REPORT_POINTS_MIN_ZOOM) return null;
-  const level = GRID_LEVELS.find((l) => tile.z <= l.maxTileZoom);
+  const level = levels.find((l) => tile.z <= l.maxTileZoom);
   if (!level) return null;
   const span = 2 ** (level.cellZoom - tile.z);
   const drawn = Math.min(tile.z + CELLS_PER_TILE_LOG2, level.cellZoom);

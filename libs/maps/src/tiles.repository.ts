@@ -25,9 +25,45 @@ const REPORT_POINTS_SQL = `
   )
   SELECT ST_AsMVT(features.*, 'reports', ${TILE_EXTENT}, 'geom') AS mvt FROM features`;
 
+const CELL_READ = `cell_z, cell_x, cell_y, category, count, sum_x, sum_y, ${[...OPEN_STATUSES, ...CLOSED_STATUSES].map((st) => `n_${st}`).join(', ')}`;
+const ALL_STATUSES = [...OPEN_STATUSES, ...CLOSED_STATUSES];
+const cellFeatures = `ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(cells.cx, cells.cy), 3857), bounds.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom,
+           cells.count, cells.open, cells.closed, ${ALL_STATUSES.map((s) => `cells.status_${s}`).join(', ')}`;
+
+/**
+ * Low-zoom cells from report_cells (no date filter): one stored row per (cell, category) with the
+ * per-status counts as columns, so a tile reads at most 4 rows per drawn cell and category. A status
+ * filter keeps the chosen status columns; the point is the weighted centre of the cell's reports (of the
+ * chosen categories, all statuses).
+ */
+const sumOf = (statuses: readonly string[]) => statuses.map((s) => `m.${s}`).join(' + ');
+const REPORT_CELLS_SQL = `
+  WITH bounds AS (SELECT ST_TileEnvelope($1, $2, $3) AS env),
+  sums AS (
+    SELECT sum(g.sum_x) / sum(g.count) AS cx, sum(g.sum_y) / sum(g.count) AS cy,
+           ${ALL_STATUSES.map((s) => `sum(g.n_${s}) AS ${s}`).join(', ')}
+      FROM (SELECT ${CELL_READ} FROM report_cells UNION ALL SELECT ${CELL_READ} FROM report_cells_delta) g
+     WHERE g.cell_z = $4 AND g.cell_x BETWEEN $6 AND $7 AND g.cell_y BETWEEN $8 AND $9
+       AND ($11::text[] IS NULL OR g.category = ANY ($11))
+     GROUP BY g.cell_x >> $5, g.cell_y >> $5
+    HAVING sum(g.count) > 0
+  ),
+  m AS (
+    SELECT cx, cy, ${ALL_STATUSES.map((s) => `CASE WHEN $10::text[] IS NULL OR '${s}' = ANY ($10) THEN ${s} ELSE 0 END AS ${s}`).join(', ')}
+      FROM sums
+  ),
+  cells AS (
+    SELECT m.cx, m.cy, (${sumOf(ALL_STATUSES)})::integer AS count, (${sumOf(OPEN_STATUSES)})::integer AS open,
+           (${sumOf(CLOSED_STATUSES)})::integer AS closed, ${ALL_STATUSES.map((s) => `NULLIF(m.${s}, 0)::integer AS status_${s}`).join(', ')}
+      FROM m
+  ),
+  features AS (SELECT ${cellFeatures} FROM cells, bounds WHERE cells.count > 0)
+  SELECT ST_AsMVT(features.*, 'reports', ${TILE_EXTENT}, 'geom') AS mvt FROM features`;
+
 /** Per-status counts are fields `status_<status>`, left out of a feature when 0. */
 const statusCount = (s: string) => `NULLIF(sum(g.count) FILTER (WHERE g.status = '${s}'), 0)::integer AS status_${s}`;
-const REPORT_CELLS_SQL = `
+/** Date-filtered low zooms: report_grid, keyed by month of creation as well. */
+const REPORT_MONTH_CELLS_SQL = `
   WITH bounds AS (SELECT ST_TileEnvelope($1, $2, $3) AS env),
   cells AS (
     SELECT sum(g.count)::integer AS count,
@@ -47,24 +83,8 @@ const REPORT_CELLS_SQL = `
      GROUP BY g.cell_x >> $5, g.cell_y >> $5
     HAVING sum(g.count) > 0
   ),
-  features AS (
-    SELECT ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(cells.cx, cells.cy), 3857), bounds.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom,
-           cells.count, cells.open, cells.closed, ${[...OPEN_STATUSES, ...CLOSED_STATUSES].map((s) => `cells.status_${s}`).join(', ')}
-      FROM cells, bounds
-  )
+  features AS (SELECT ${cellFeatures} FROM cells, bounds)
   SELECT ST_AsMVT(features.*, 'reports', ${TILE_EXTENT}, 'geom') AS mvt FROM features`;
-
-/** Moves every committed delta into report_grid (one statement: the deltas it deletes are the ones it adds). */
-const FOLD_SQL = `
-  WITH moved AS (DELETE FROM report_grid_delta RETURNING *),
-  sums AS (
-    SELECT cell_z, cell_x, cell_y, status, category, month, sum(count)::integer AS count, sum(sum_x) AS sum_x, sum(sum_y) AS sum_y
-      FROM moved GROUP BY 1, 2, 3, 4, 5, 6
-  )
-  INSERT INTO report_grid AS g (cell_z, cell_x, cell_y, status, category, month, count, sum_x, sum_y)
-  SELECT * FROM sums ORDER BY 1, 2, 3, 4, 5, 6
-  ON CONFLICT (cell_z, cell_x, cell_y, status, category, month)
-  DO UPDATE SET count = g.count + EXCLUDED.count, sum_x = g.sum_x + EXCLUDED.sum_x, sum_y = g.sum_y + EXCLUDED.sum_y`;
 
 const DISTRICTS_SQL = `
   WITH bounds AS (${ENVELOPES}),
@@ -103,34 +123,30 @@ export class TilesRepository {
     return this.mvt('tiles_report_points', REPORT_POINTS_SQL, [t.z, t.x, t.y, f.statuses, f.categories, f.from, f.to]);
   }
 
+  /** Low-zoom cells without a date filter (report_cells). */
   reportCells(t: TileCoord, g: GridQuery, f: TileFilters): Promise<Buffer> {
-    return this.mvt('tiles_report_cells', REPORT_CELLS_SQL, [t.z, t.x, t.y, g.cellZoom, g.shift, g.xMin, g.xMax, g.yMin, g.yMax, f.statuses, f.categories, f.from, f.to]);
+    return this.mvt('tiles_report_cells', REPORT_CELLS_SQL, [t.z, t.x, t.y, g.cellZoom, g.shift, g.xMin, g.xMax, g.yMin, g.yMax, f.statuses, f.categories]);
+  }
+
+  /** Low-zoom cells with a date filter (report_grid, by month of creation). */
+  reportMonthCells(t: TileCoord, g: GridQuery, f: TileFilters): Promise<Buffer> {
+    return this.mvt('tiles_report_month_cells', REPORT_MONTH_CELLS_SQL, [t.z, t.x, t.y, g.cellZoom, g.shift, g.xMin, g.xMax, g.yMin, g.yMax, f.statuses, f.categories, f.from, f.to]);
   }
 
   /**
-   * Folds the report_grid deltas the trigger appended into report_grid. Readers never need it (they add
-   * the deltas themselves); it keeps the delta table short. One folder at a time: a second caller
-   * returns at once. Answers how many grid rows it touched (null when another fold was running).
+   * Folds the deltas the report trigger appended into report_grid and report_cells (SQL function
+   * report_grid_fold(), migration 14). Readers never need it (they add the deltas themselves); it keeps
+   * the delta tables short. One folder at a time: a second caller returns at once with null; otherwise
+   * the number of aggregate rows it touched. Idempotent: a second run folds nothing.
    */
   async foldGridDeltas(): Promise<number | null> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const lock = await client.query<{ ok: boolean }>({ name: 'tiles_grid_fold_lock', text: `SELECT pg_try_advisory_xact_lock(hashtext('taza:report_grid_fold')) AS ok` });
-      if (!lock.rows[0].ok) {
-        await client.query('ROLLBACK');
-        return null;
-      }
-      const folded = await client.query({ name: 'tiles_grid_fold', text: FOLD_SQL });
-      await client.query({ name: 'tiles_grid_drop_empty', text: `DELETE FROM report_grid WHERE count <= 0` });
-      await client.query('COMMIT');
-      return folded.rowCount ?? 0;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    const rows = await this.prepared<{ n: number | null }>('tiles_grid_fold', `SELECT report_grid_fold() AS n`, []);
+    return rows[0].n;
+  }
+
+  /** Recomputes both aggregates from `reports` (after a bulk import with the trigger disabled). */
+  async rebuildGrid(): Promise<void> {
+    await this.pool.query(`SELECT report_grid_rebuild()`);
   }
 
   districts(t: TileCoord): Promise<Buffer> {

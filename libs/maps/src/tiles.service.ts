@@ -15,8 +15,12 @@ export interface TilesOptions {
 
 export const TILES_OPTIONS = Symbol('TILES_OPTIONS');
 
-/** How often one process runs a layer's housekeeping (folding report_grid deltas). */
-const MAINTAIN_EVERY_MS = 5_000;
+/**
+ * How often one API process runs a layer's housekeeping (folding report_grid deltas). The worker folds
+ * every 5 s (job maps.fold-grid); this is only the fallback for a deployment running no worker, and
+ * costs one advisory-lock try and an empty DELETE when the worker keeps up. Tiles are exact either way.
+ */
+const MAINTAIN_EVERY_MS = 60_000;
 export const DEFAULT_TILES_OPTIONS: TilesOptions = { cache: true, cacheTtlSeconds: 60 };
 
 /** Browsers and CDNs may keep a tile this long; the ETag makes the re-check cheap. */

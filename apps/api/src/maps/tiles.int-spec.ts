@@ -262,19 +262,41 @@ describe('vector tiles (real PostGIS + Redis)', () => {
     expect(rejected.status_registered ?? 0).toBe(0);
     expect(await cellTotals(z6, '?status=rejected')).toMatchObject({ count: 1, closed: 1 });
     expect((await cellTotals(z6, '?to=2020-01-01')).count).toBe(0);
+    // Date filters read the month-keyed grid: this month counts the new report.
+    expect(await cellTotals(z9, `?from=${new Date(Date.now() - 86400_000).toISOString().slice(0, 10)}&status=rejected`)).toMatchObject({ count: 1, closed: 1 });
 
     // Another city's reports land in another z6 tile; the grid agrees with the raw table at each level.
     await post(ASTANA);
     expect((await cellTotals(z6)).count).toBe(before6.count + 1);
     const total = Number((await ds.query(`SELECT count(*) AS n FROM reports`))[0].n);
     const perLevel = (table: string) => ds.query(`SELECT cell_z, sum(count)::int AS n FROM ${table} GROUP BY cell_z ORDER BY cell_z`);
-    const unfolded = await ds.query(`SELECT g.cell_z, sum(g.count)::int AS n FROM (SELECT cell_z, count FROM report_grid UNION ALL SELECT cell_z, count FROM report_grid_delta) g GROUP BY 1 ORDER BY 1`);
-    expect(unfolded).toEqual([{ cell_z: 11, n: total }, { cell_z: 15, n: total }]);
-    // Folding moves every delta into report_grid and drops the cells whose count went back to 0.
+    const withDeltas = (table: string) => ds.query(`SELECT g.cell_z, sum(g.count)::int AS n FROM (SELECT cell_z, count FROM ${table} UNION ALL SELECT cell_z, count FROM ${table}_delta) g GROUP BY 1 ORDER BY 1`);
+    const gridLevels = [{ cell_z: 11, n: total }, { cell_z: 15, n: total }];
+    const cellLevels = [{ cell_z: 11, n: total }, { cell_z: 13, n: total }, { cell_z: 15, n: total }];
+    expect(await withDeltas('report_grid')).toEqual(gridLevels);
+    expect(await withDeltas('report_cells')).toEqual(cellLevels);
+    // Folding moves every delta into the aggregates and drops the cells whose count went back to 0.
     await app.get(TilesRepository).foldGridDeltas();
-    expect(Number((await ds.query(`SELECT count(*) AS n FROM report_grid_delta`))[0].n)).toBe(0);
-    expect(await perLevel('report_grid')).toEqual([{ cell_z: 11, n: total }, { cell_z: 15, n: total }]);
-    expect(Number((await ds.query(`SELECT count(*) AS n FROM report_grid WHERE count <= 0`))[0].n)).toBe(0);
+    for (const table of ['report_grid_delta', 'report_cells_delta']) expect(Number((await ds.query(`SELECT count(*) AS n FROM ${table}`))[0].n)).toBe(0);
+    expect(await perLevel('report_grid')).toEqual(gridLevels);
+    expect(await perLevel('report_cells')).toEqual(cellLevels);
+    for (const table of ['report_grid', 'report_cells']) expect(Number((await ds.query(`SELECT count(*) AS n FROM ${table} WHERE count <= 0`))[0].n)).toBe(0);
+    // Per-status columns agree with the raw table, cell by cell, at every level.
+    const mismatches = await ds.query(`
+      WITH raw AS (
+        SELECT l.z AS cell_z, c.cx AS cell_x, c.cy AS cell_y, r.category_code AS category, count(*)::int AS count,
+               count(*) FILTER (WHERE r.status = 'rejected')::int AS n_rejected, count(*) FILTER (WHERE r.status = 'submitted')::int AS n_submitted
+          FROM reports r CROSS JOIN (VALUES (11), (13), (15)) l(z) CROSS JOIN LATERAL report_grid_cell(l.z, ST_X(r.location_3857), ST_Y(r.location_3857)) c
+         GROUP BY 1, 2, 3, 4)
+      SELECT * FROM raw FULL JOIN report_cells g USING (cell_z, cell_x, cell_y, category)
+       WHERE raw.count IS DISTINCT FROM g.count OR raw.n_rejected IS DISTINCT FROM g.n_rejected OR raw.n_submitted IS DISTINCT FROM g.n_submitted`);
+    expect(mismatches).toEqual([]);
+    // A second fold finds nothing to do; a rebuild from the reports gives the same tiles.
+    expect(await app.get(TilesRepository).foldGridDeltas()).toBe(0);
+    const beforeRebuild = await cellTotals(z9);
+    await app.get(TilesRepository).rebuildGrid();
+    expect(await cellTotals(z9)).toEqual(beforeRebuild);
+    expect(await perLevel('report_cells')).toEqual(cellLevels);
     expect(await cellTotals(z6, '?status=rejected')).toMatchObject({ count: 1, closed: 1 });
     expect(await cellTotals(z6, '?status=submitted')).toMatchObject({ count: before6.status_submitted ?? 0 });
   });

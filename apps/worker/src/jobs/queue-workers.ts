@@ -4,12 +4,14 @@ import { AppConfig, DEFAULT_JOB_OPTIONS, QueueName, QueueRegistry, type JobName,
 import { NotificationsService } from '../../../../libs/notifications/src/index.js';
 import { ReportsService } from '../../../../libs/reports/src/index.js';
 import { DispatchService } from '../../../../libs/dispatch/src/index.js';
+import { ReportGridService } from '../../../../libs/maps/src/index.js';
 
 /** Concurrency per queue, and the repeatable jobs: the one place to tune the worker. */
 export const PROCESSING = {
   [QueueName.Notifications]: { concurrency: 5 },
   [QueueName.Sla]: { concurrency: 1 },
   [QueueName.Dispatch]: { concurrency: 2 },
+  [QueueName.Maps]: { concurrency: 1 },
 } as const;
 
 /** A repeatable job: every N ms or a cron pattern (UTC), with optional job options (e.g. a lock-friendly attempts). */
@@ -25,6 +27,9 @@ export interface Schedule {
 export const SCHEDULES: Schedule[] = [
   { queue: QueueName.Sla, id: 'reports.autoclose.hourly', every: 60 * 60 * 1000, job: 'reports.autoclose' },
   { queue: QueueName.Sla, id: 'sla.scan.5min', every: 5 * 60 * 1000, job: 'sla.scan' },
+  // Folds the low-zoom tile aggregates' deltas; a failed run is simply the next run's work (no retries),
+  // and runs every 5 s are not worth keeping.
+  { queue: QueueName.Maps, id: 'maps.fold-grid.5s', every: 5000, job: 'maps.fold-grid', opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } } },
 ];
 
 type Handlers = { [K in JobName]?: (data: JobPayloads[K], job: Job) => Promise<unknown> };
@@ -44,6 +49,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(NotificationsService) private readonly notifications: NotificationsService,
     @Inject(ReportsService) private readonly reports: ReportsService,
     @Inject(DispatchService) private readonly dispatch: DispatchService,
+    @Inject(ReportGridService) private readonly grid: ReportGridService,
   ) {}
 
   private handlers(): Handlers {
@@ -52,6 +58,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
       'reports.autoclose': () => this.reports.closeUnrated(),
       'sla.scan': (data) => this.dispatch.scanSla(new Date(), data.cityId ?? null),
       'dispatch.follow_up': (data) => this.dispatch.followUp(data.reportId, data.reopenCount),
+      'maps.fold-grid': () => this.grid.fold(),
     };
   }
 
