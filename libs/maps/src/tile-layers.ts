@@ -6,8 +6,19 @@ import { CLOSED_STATUSES, OPEN_STATUSES, type TilesRepository } from './tiles.re
 export const MAP_REPORT_STATUSES: readonly string[] = [...OPEN_STATUSES, ...CLOSED_STATUSES];
 
 /**
- * One map layer. Adding a layer (hotspots, incidents, landfills, cameras) is one entry here plus its
- * SQL in TilesRepository. Staff layers answer 404 to everyone else and are cached privately.
+ * Which cities' features a viewer gets from a staff layer: a dispatcher's or akim's own city, every
+ * city (null) for admins and national akims. Public layers are always built with every city.
+ */
+export interface TileScope {
+  cityId: string | null;
+}
+
+export const ALL_CITIES: TileScope = { cityId: null };
+
+/**
+ * One map layer. Adding a layer is one entry here plus its SQL method in TilesRepository (see "Adding a
+ * layer" in docs/tiles.md). Staff layers answer 401 to anonymous callers and 403 to residents and crews,
+ * are built for the viewer's city and cached privately.
  */
 export interface TileLayer {
   id: string;
@@ -19,7 +30,8 @@ export interface TileLayer {
   filters: readonly FilterName[];
   /** TileJSON vector_layers[].fields: property name -> type and meaning. */
   fields: Record<string, string>;
-  render(repo: TilesRepository, tile: TileCoord, filters: TileFilters): Promise<Buffer>;
+  /** The tile's MVT bytes (empty when no feature). `scope` is ALL_CITIES on public layers. */
+  render(repo: TilesRepository, tile: TileCoord, filters: TileFilters, scope: TileScope): Promise<Buffer>;
   /** Changes whenever any tile of the layer may change: part of the cache key. */
   version(repo: TilesRepository): Promise<string>;
   /** Housekeeping the service runs now and then (never needed for correct tiles). */
@@ -80,5 +92,24 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     },
     render: (repo, tile) => repo.districts(tile),
     version: (repo) => repo.districtsVersion(),
+  },
+  {
+    id: 'cameras',
+    name: 'CCTV cameras (staff)',
+    description: 'Cameras watching the outskirts: a point at each camera and its view sector (filter by geometry type); retired cameras are left out.',
+    access: 'staff',
+    minzoom: 0,
+    maxzoom: MAX_ZOOM,
+    filters: [],
+    fields: {
+      id: 'String: camera UUID',
+      name: 'String: the camera\'s name',
+      status: 'String: active, offline (no heartbeat within its interval)',
+      bearing: 'Number: direction of view, degrees clockwise from north',
+      fov: 'Number: field of view, degrees',
+      range: 'Number: how far it sees, metres',
+    },
+    render: (repo, tile, _filters, scope) => repo.cameras(tile, scope.cityId),
+    version: (repo) => repo.camerasVersion(),
   },
 ];

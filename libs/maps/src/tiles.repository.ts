@@ -97,6 +97,25 @@ const DISTRICTS_SQL = `
   SELECT ST_AsMVT(features.*, 'districts', ${TILE_EXTENT}, 'geom') AS mvt FROM features WHERE features.geom IS NOT NULL`;
 
 /**
+ * Staff only: one point per camera and its view sector (two features, the same fields), for the
+ * viewer's city or every city ($4 NULL). The sector holds the camera, so one `&&` on the GiST-indexed
+ * view finds both.
+ */
+const CAMERAS_SQL = `
+  WITH bounds AS (${ENVELOPES}),
+  features AS (
+    SELECT ST_AsMVTGeom(g.geom, bounds.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom,
+           c.id::text AS id, c.name, c.status, c.bearing_deg AS bearing, c.fov_deg AS fov, c.range_m AS range
+      FROM cameras c CROSS JOIN bounds
+           CROSS JOIN LATERAL (VALUES (1, c.location_3857), (2, c.view_3857)) AS g(part, geom)
+     WHERE c.view_3857 && bounds.buffered
+       AND c.status <> 'retired'
+       AND ($4::uuid IS NULL OR c.city_id = $4)
+     ORDER BY c.id, g.part
+  )
+  SELECT ST_AsMVT(features.*, 'cameras', ${TILE_EXTENT}, 'geom') AS mvt FROM features WHERE features.geom IS NOT NULL`;
+
+/**
  * All SQL of the map tiles. Tiles are built in PostGIS (ST_AsMVT over ST_TileEnvelope, a bbox `&&` on
  * the stored 3857 columns) and run as named prepared statements on the pool TypeORM owns, so each
  * connection plans each tile query once.
@@ -156,6 +175,20 @@ export class TilesRepository {
   /** Moves at the commit of every report write (a deferred trigger bumps the sequence). */
   async reportsVersion(): Promise<string> {
     const rows = await this.prepared<{ v: string }>('tiles_reports_version', `SELECT last_value::text || ':' || is_called::text AS v FROM report_change_seq`, []);
+    return rows[0].v;
+  }
+
+  cameras(t: TileCoord, cityId: string | null): Promise<Buffer> {
+    return this.mvt('tiles_cameras', CAMERAS_SQL, [t.z, t.x, t.y, cityId]);
+  }
+
+  /** Cameras are few: their count, latest edit and per-status counts (the offline scan flips status). */
+  async camerasVersion(): Promise<string> {
+    const rows = await this.prepared<{ v: string }>(
+      'tiles_cameras_version',
+      `SELECT concat_ws(':', count(*), extract(epoch FROM max(updated_at)), count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'offline')) AS v FROM cameras`,
+      [],
+    );
     return rows[0].v;
   }
 

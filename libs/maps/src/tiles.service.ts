@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { MapsErrors } from './maps.errors.js';
 import { TileCache } from './tile-cache.js';
 import { filtersQueryString, parseTileFilters } from './tile-filters.js';
-import { MAP_REPORT_STATUSES, TILE_LAYERS, type TileLayer } from './tile-layers.js';
+import { ALL_CITIES, MAP_REPORT_STATUSES, TILE_LAYERS, type TileLayer, type TileScope } from './tile-layers.js';
 import { parseTileCoord } from './tile-math.js';
 import { TilesRepository } from './tiles.repository.js';
 
@@ -26,9 +26,16 @@ export const DEFAULT_TILES_OPTIONS: TilesOptions = { cache: true, cacheTtlSecond
 /** Browsers and CDNs may keep a tile this long; the ETag makes the re-check cheap. */
 export const TILE_MAX_AGE_SECONDS = 60;
 
+/** Who asks for a tile, as far as map layers care. */
 export interface Viewer {
+  signedIn: boolean;
+  /** Dispatcher, akim or admin. */
   staff: boolean;
+  /** The city a staff member works for; null for admins and national akims (every city). */
+  cityId: string | null;
 }
+
+export const ANONYMOUS: Viewer = { signedIn: false, staff: false, cityId: null };
 
 export interface TileResult {
   /** Empty tiles have no body (HTTP 204). */
@@ -67,17 +74,25 @@ export class TilesService {
     this.options = { ...DEFAULT_TILES_OPTIONS, ...options };
   }
 
-  /** The layer, if it exists for this viewer: a staff layer is "not found" for everyone else. */
+  /** The layer, if this viewer may read it: 404 unknown, 401 anonymous or 403 not staff on a staff layer. */
   layer(id: string, viewer: Viewer): TileLayer {
     const layer = TILE_LAYERS.find((l) => l.id === id);
-    if (!layer || (layer.access === 'staff' && !viewer.staff)) throw MapsErrors.unknownLayer(id.slice(0, 60));
+    if (!layer) throw MapsErrors.unknownLayer(id.slice(0, 60));
+    if (layer.access === 'staff' && !viewer.signedIn) throw MapsErrors.signInRequired(layer.id);
+    if (layer.access === 'staff' && !viewer.staff) throw MapsErrors.staffOnly(layer.id);
     return layer;
+  }
+
+  /** The cities a viewer sees on this layer: all of them on public layers. */
+  private scope(layer: TileLayer, viewer: Viewer): TileScope {
+    return layer.access === 'public' ? ALL_CITIES : { cityId: viewer.cityId };
   }
 
   async tile(layerId: string, coord: { z: string; x: string; y: string }, query: Record<string, unknown>, viewer: Viewer): Promise<TileResult> {
     const layer = this.layer(layerId, viewer);
     const tile = parseTileCoord(coord.z, coord.x, coord.y);
     const filters = parseTileFilters(query, layer.filters, MAP_REPORT_STATUSES);
+    const scope = this.scope(layer, viewer);
     const cacheControl = `${layer.access === 'public' ? 'public' : 'private'}, max-age=${TILE_MAX_AGE_SECONDS}`;
 
     let bytes: Buffer | null = null;
@@ -85,12 +100,12 @@ export class TilesService {
     if (this.options.cache) {
       // A version read that fails (database trouble) fails the request anyway when the tile is built.
       const version = await layer.version(this.repo);
-      key = this.cache.key(layer.id, version, `${tile.z}/${tile.x}/${tile.y}?${filtersQueryString(filters)}`);
+      key = this.cache.key(layer.id, version, `${tile.z}/${tile.x}/${tile.y}?${filtersQueryString(filters)}#${scope.cityId ?? 'all'}`);
       bytes = await this.cache.get(key);
     }
     if (bytes === null) {
       this.maintain(layer);
-      bytes = await layer.render(this.repo, tile, filters);
+      bytes = await layer.render(this.repo, tile, filters, scope);
       if (key) await this.cache.set(key, bytes, this.options.cacheTtlSeconds);
     }
     if (bytes.length === 0) return { tile: null, etag: null, cacheControl };

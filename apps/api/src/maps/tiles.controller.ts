@@ -2,14 +2,15 @@ import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common'
 import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../../../libs/accounts/src/index.js';
-import { TilesService, type Viewer } from '../../../../libs/maps/src/index.js';
+import { ANONYMOUS, TilesService, type Viewer } from '../../../../libs/maps/src/index.js';
 import { CurrentPrincipal, Public } from '../auth/access.decorator.js';
 
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 const STAFF_ROLES = new Set(['dispatcher', 'akim', 'admin']);
 
 function viewerOf(principal: Principal | null): Viewer {
-  return { staff: principal !== null && STAFF_ROLES.has(principal.role) };
+  if (!principal) return ANONYMOUS;
+  return { signedIn: true, staff: STAFF_ROLES.has(principal.role), cityId: principal.role === 'admin' ? null : principal.cityId };
 }
 
 /** RFC 9110 If-None-Match: weak comparison, a list or "*". */
@@ -27,7 +28,7 @@ export class TilesController {
   @Get(':layer/:z/:x/:y.mvt')
   @Public()
   @ApiProduces(MVT_CONTENT_TYPE)
-  @ApiParam({ name: 'layer', example: 'reports', description: 'reports or districts' })
+  @ApiParam({ name: 'layer', example: 'reports', description: 'reports, districts; cameras (staff)' })
   @ApiQuery({ name: 'status', required: false, description: 'reports: statuses, comma-separated' })
   @ApiQuery({ name: 'category', required: false, description: 'reports: category codes, comma-separated' })
   @ApiQuery({ name: 'from', required: false, description: 'reports: ISO 8601, created at or after (by month below z11)' })

@@ -4,7 +4,7 @@ import { PbfReader } from 'pbf';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { RedisClient, type AppConfig } from '../../../../libs/core/src/index.js';
-import { MAP_REPORT_STATUSES, TileCache, TilesRepository, TilesService, tileOf, type TileCoord } from '../../../../libs/maps/src/index.js';
+import { ANONYMOUS, MAP_REPORT_STATUSES, TileCache, TilesRepository, TilesService, tileOf, type TileCoord } from '../../../../libs/maps/src/index.js';
 import { REPORT_STATUSES } from '../../../../libs/reports/src/index.js';
 import { signIn, type TestDatabase } from '../../../../libs/testing/src/index.js';
 import { startTestApi, stopTestApi } from '../testing/test-api.js';
@@ -122,7 +122,7 @@ describe('vector tiles (real PostGIS + Redis)', () => {
     try {
       const deadClient = { redis: dead, key: (...parts: string[]) => parts.join(':') } as unknown as RedisClient;
       const service = new TilesService(app.get(TilesRepository), new TileCache(deadClient));
-      const result = await service.tile('reports', { z: String(t.z), x: String(t.x), y: String(t.y) }, {}, { staff: false });
+      const result = await service.tile('reports', { z: String(t.z), x: String(t.x), y: String(t.y) }, {}, ANONYMOUS);
       expect(result.etag).toBe(served.headers.etag);
     } finally {
       dead.disconnect();
@@ -193,7 +193,7 @@ describe('vector tiles (real PostGIS + Redis)', () => {
       expect([url, res.statusCode]).toEqual([url, 400]);
       expect(res.json()).toMatchObject({ status: 400, errors: [{ field }] });
     }
-    for (const url of ['/tiles/nope/1/0/0.mvt', '/tiles/nope.json', '/tiles/cameras/1/0/0.mvt']) {
+    for (const url of ['/tiles/nope/1/0/0.mvt', '/tiles/nope.json', '/tiles/incidents-typo/1/0/0.mvt']) {
       const res = await get(url);
       expect([url, res.statusCode]).toEqual([url, 404]);
       expect(res.headers['content-type']).toContain('application/problem+json');
@@ -310,5 +310,99 @@ describe('vector tiles (real PostGIS + Redis)', () => {
     // Almaty fits in a handful of z11 cells.
     expect(features.length).toBeLessThanOrEqual(6);
     expect(res.rawPayload.length).toBeLessThan(1024);
+  });
+  describe('cameras (staff layer)', () => {
+    const CAMERA_FIELDS = ['bearing', 'fov', 'id', 'name', 'range', 'status'];
+    let ids: Record<string, string>;
+    const camera = async (city: string, name: string, at: { lon: number; lat: number }, status = 'active') => {
+      const [row] = await ds.query(
+        `INSERT INTO cameras (city_id, name, location, bearing_deg, fov_deg, range_m, status)
+         SELECT c.id, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), 90, 60, 400, $5 FROM cities c WHERE c.slug = $1 RETURNING id`,
+        [city, name, at.lon, at.lat, status],
+      );
+      return row.id as string;
+    };
+    /** Features of a cameras tile by geometry type (1 point, 3 polygon). */
+    const camerasIn = async (t: TileCoord, headers: Record<string, string>) => {
+      const res = await get(tileUrl('cameras', t), headers);
+      if (res.statusCode === 204) return [];
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['cache-control']).toBe('private, max-age=60');
+      const layer = new VectorTile(new PbfReader(res.rawPayload)).layers.cameras;
+      return Array.from({ length: layer.length }, (_, i) => layer.feature(i)).map((f) => ({ type: f.type, properties: f.properties as Record<string, unknown>, geo: f.toGeoJSON(t.x, t.y, t.z) }));
+    };
+    const almatyCam = offset(ALMATY, -6000, 6000);
+    const t13 = tileOf(almatyCam.lon, almatyCam.lat, 13);
+
+    beforeAll(async () => {
+      ids = {
+        almaty: await camera('almaty', 'Outskirts east 1', almatyCam),
+        retired: await camera('almaty', 'Old pole', offset(almatyCam, 100, 100), 'retired'),
+        offline: await camera('almaty', 'Outskirts east 2', offset(almatyCam, -150, 0), 'offline'),
+        astana: await camera('astana', 'Astana south', offset(ASTANA, -5000, 0)),
+      };
+    });
+
+    it('refuses anonymous callers with 401, residents and crews with 403', async () => {
+      await app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'tiles.resident@example.kz', password: 'tiles-resident-passphrase' } });
+      const resident = (await signIn(app, 'tiles.resident@example.kz', 'tiles-resident-passphrase')).auth;
+      const crew = (await signIn(app, 'crew.almaty@taza.example')).auth;
+      for (const url of [tileUrl('cameras', t13), '/tiles/cameras.json']) {
+        const anonymous = await get(url);
+        expect([url, anonymous.statusCode]).toEqual([url, 401]);
+        expect(anonymous.headers['content-type']).toContain('application/problem+json');
+        expect(anonymous.json()).toMatchObject({ code: 'maps.sign_in_required' });
+        for (const who of [resident, crew]) {
+          const res = await get(url, who);
+          expect([url, res.statusCode]).toEqual([url, 403]);
+          expect(res.json()).toMatchObject({ code: 'maps.staff_only' });
+        }
+      }
+    });
+
+    it('shows a dispatcher the cameras of their own city: a point and a view sector each, with their fields', async () => {
+      const features = await camerasIn(t13, dispatcher);
+      const points = features.filter((f) => f.type === 1);
+      const sectors = features.filter((f) => f.type === 3);
+      expect(points.map((f) => f.properties.id).sort()).toEqual([ids.almaty, ids.offline].sort());
+      expect(sectors.map((f) => f.properties.id).sort()).toEqual([ids.almaty, ids.offline].sort());
+      const cam = points.find((f) => f.properties.id === ids.almaty)!;
+      expect(Object.keys(cam.properties).sort()).toEqual(CAMERA_FIELDS);
+      expect(cam.properties).toMatchObject({ name: 'Outskirts east 1', status: 'active', bearing: 90, fov: 60, range: 400 });
+      const [lon, lat] = (cam.geo.geometry as { coordinates: number[] }).coordinates;
+      expect(Math.abs(lon - almatyCam.lon)).toBeLessThan(1e-4);
+      expect(Math.abs(lat - almatyCam.lat)).toBeLessThan(1e-4);
+      // Looking east, 400 m: the sector reaches ~400 m east of the camera and no further.
+      const ring = (sectors.find((f) => f.properties.id === ids.almaty)!.geo.geometry as { coordinates: number[][][] }).coordinates[0];
+      const east = Math.max(...ring.map(([x]) => x));
+      const metres = (east - almatyCam.lon) * 111320 * Math.cos((almatyCam.lat * Math.PI) / 180);
+      expect(metres).toBeGreaterThan(380);
+      expect(metres).toBeLessThan(420);
+      expect(points.find((f) => f.properties.id === ids.offline)!.properties.status).toBe('offline');
+
+      // Astana's dispatcher sees none of Almaty's cameras, but their own; an admin sees every city's.
+      const astana = (await signIn(app, 'dispatcher.astana@taza.example')).auth;
+      expect(await camerasIn(t13, astana)).toEqual([]);
+      const tAstana = tileOf(ASTANA.lon, ASTANA.lat - 0.045, 13);
+      expect((await camerasIn(tAstana, astana)).map((f) => f.properties.id)).toEqual([ids.astana, ids.astana]);
+      const admin = (await signIn(app, 'admin@taza.example')).auth;
+      expect((await camerasIn(t13, admin)).filter((f) => f.type === 1)).toHaveLength(2);
+      expect((await camerasIn(tAstana, admin)).filter((f) => f.type === 1)).toHaveLength(1);
+    });
+
+    it('follows camera changes at the next request and describes the layer in TileJSON for staff', async () => {
+      const before = await camerasIn(t13, dispatcher);
+      await ds.query(`UPDATE cameras SET status = 'offline', updated_at = now() WHERE id = $1`, [ids.almaty]);
+      const after = await camerasIn(t13, dispatcher);
+      expect(after.find((f) => f.properties.id === ids.almaty)!.properties.status).toBe('offline');
+      expect(after).toHaveLength(before.length);
+
+      const tj = await get('/tiles/cameras.json', dispatcher);
+      expect(tj.statusCode).toBe(200);
+      expect(tj.headers['cache-control']).toBe('private, max-age=60');
+      expect(tj.json().vector_layers[0]).toMatchObject({ id: 'cameras' });
+      expect(Object.keys(tj.json().vector_layers[0].fields).sort()).toEqual(CAMERA_FIELDS);
+      expect((await get(`${tileUrl('cameras', t13)}?status=active`, dispatcher)).json().errors[0].field).toBe('status');
+    });
   });
 });
