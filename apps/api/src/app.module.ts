@@ -13,6 +13,8 @@ import { AccountsModule } from '../../../libs/accounts/src/index.js';
 import { ReportsModule } from '../../../libs/reports/src/index.js';
 import { DispatchModule } from '../../../libs/dispatch/src/index.js';
 import { DispatchController } from './dispatch/dispatch.controller.js';
+import { LandfillsModule } from '../../../libs/landfills/src/index.js';
+import { LandfillsController } from './landfills/landfills.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { AdminCategoriesController } from './reports/admin-categories.controller.js';
 import { AuthController } from './auth/auth.controller.js';
@@ -52,8 +54,9 @@ export class ApiModule {
         OgcModule,
         MapsModule,
         DispatchModule,
+        LandfillsModule,
       ],
-      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController, OgcController, OgcExportController, TilesController, DispatchController],
+      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController, OgcController, OgcExportController, TilesController, DispatchController, LandfillsController],
       providers: [RedisProbe, MetricsService, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

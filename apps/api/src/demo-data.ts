@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { AccountsService } from '../../../libs/accounts/src/index.js';
 import { CitiesService } from '../../../libs/cities/src/index.js';
 import { DispatchService } from '../../../libs/dispatch/src/index.js';
+import { LandfillsService } from '../../../libs/landfills/src/index.js';
 import { Open311ClientsService } from '../../../libs/open311/src/index.js';
 
 /**
@@ -19,5 +20,6 @@ export async function loadDemoData(app: INestApplicationContext): Promise<string
     await accounts.createDemoAccount({ email, role: 'crew', cityId, displayName: name });
   });
   lines.push(`${crews} new crews (crew.<city>@taza.example signs in on the first crew's phone)`);
+  lines.push(`${await app.get(LandfillsService).loadDemoLandfills()} new landfills with a year of intake (Kostanay's about 91 % full: its alert emails are queued)`);
   return lines;
 }

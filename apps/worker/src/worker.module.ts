@@ -12,6 +12,7 @@ import { NotificationsModule } from '../../../libs/notifications/src/index.js';
 import { ReportsModule } from '../../../libs/reports/src/index.js';
 import { DispatchModule } from '../../../libs/dispatch/src/index.js';
 import { MapsModule } from '../../../libs/maps/src/index.js';
+import { LandfillsModule } from '../../../libs/landfills/src/index.js';
 import { QueueWorkers } from './jobs/queue-workers.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 
@@ -33,6 +34,7 @@ export class WorkerModule implements OnApplicationBootstrap, OnApplicationShutdo
         ReportsModule,
         DispatchModule,
         MapsModule,
+        LandfillsModule,
       ],
       providers: [OutboxRelay, QueueWorkers],
       exports: [OutboxRelay],

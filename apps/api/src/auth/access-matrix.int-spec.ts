@@ -4,14 +4,18 @@ import type { AppConfig } from '../../../../libs/core/src/index.js';
 import { createTestDatabase, jpegPhoto, multipartBody, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
 import { createApiApp, registeredRoutes } from '../app.factory.js';
 import { loadDemoData } from '../demo-data.js';
+import { addDays, DEMO_WEIGHBRIDGE_KEY } from '../../../../libs/landfills/src/index.js';
+import { DataSource } from 'typeorm';
 
 type Who = 'anonymous' | 'residentA' | 'residentB' | 'dispatcherX' | 'dispatcherY' | 'akim' | 'admin';
 const EVERYONE: Who[] = ['anonymous', 'residentA', 'residentB', 'dispatcherX', 'dispatcherY', 'akim', 'admin'];
 const SIGNED_IN: Who[] = EVERYONE.filter((w) => w !== 'anonymous');
 
 interface Ctx {
-  ids: Record<string, string> & { freshReport(): string };
+  ids: Record<string, string> & { freshReport(): string; surveyDay(): string };
 }
+
+const SQUARE = { type: 'Polygon', coordinates: [[[77.2, 43.4], [77.21, 43.4], [77.21, 43.41], [77.2, 43.41], [77.2, 43.4]]] };
 
 interface RouteCase {
   /** Who may get a 2xx here; everyone else must not. */
@@ -129,6 +133,48 @@ const MATRIX: Record<string, RouteCase> = {
   'POST /api/v1/work-orders/:id/cancel': { allowed: ['dispatcherX'], request: (c) => ({ url: `/api/v1/work-orders/${c.ids.orderToCancel}/cancel`, payload: { reason: 'not needed' } }) },
   'GET /api/v1/dispatch/queue': { allowed: ['dispatcherX', 'admin'], request: (c) => ({ url: `/api/v1/dispatch/queue?cityId=${c.ids.almaty}` }) },
   'GET /api/v1/dispatch/overdue': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/dispatch/overdue?cityId=${c.ids.almaty}` }) },
+  // Landfills: staff of a city using the landfill read (Almaty's here; X and the akim are Almaty's); its
+  // dispatchers (and admins) record measurements; only its akims acknowledge alerts; weighbridges post with a key.
+  'GET /api/v1/landfills': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
+  'GET /api/v1/landfills/:id/series': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/landfills/${c.ids.landfillAlmaty}/series` }) },
+  'POST /api/v1/landfills/:id/intake': { allowed: ['dispatcherX', 'admin'], request: (c) => ({ url: `/api/v1/landfills/${c.ids.landfillAlmaty}/intake`, payload: { date: c.ids.yesterday, tonnes: 3.5 } }) },
+  'POST /api/v1/landfills/:id/surveys': {
+    allowed: ['dispatcherX', 'admin'],
+    request: (c) => ({ url: `/api/v1/landfills/${c.ids.landfillAlmaty}/surveys`, payload: { date: c.ids.surveyDay(), usedM3: 9_000_000, method: 'estimate' } }),
+  },
+  'POST /api/v1/landfills/:id/intake/import': {
+    allowed: ['dispatcherX', 'admin'],
+    request: (c) => {
+      const { body, contentType } = multipartBody({}, [{ field: 'file', filename: 'intake.csv', contentType: 'text/csv', data: Buffer.from(`date,tonnes\n${c.ids.yesterday},2.5\n`) }]);
+      return { url: `/api/v1/landfills/${c.ids.landfillAlmaty}/intake/import`, payload: body, headers: { 'content-type': contentType } };
+    },
+  },
+  'POST /api/v1/landfills/:id/surveys/import': {
+    allowed: ['dispatcherX', 'admin'],
+    request: (c) => {
+      const { body, contentType } = multipartBody({}, [{ field: 'file', filename: 'surveys.csv', contentType: 'text/csv', data: Buffer.from(`date,used_m3,method\n${c.ids.surveyDay()},9000000,drone\n`) }]);
+      return { url: `/api/v1/landfills/${c.ids.landfillAlmaty}/surveys/import`, payload: body, headers: { 'content-type': contentType } };
+    },
+  },
+  'POST /api/v1/weighbridge/tickets': {
+    allowed: EVERYONE,
+    request: (c) => ({ payload: { ticketId: `T-${Math.random().toString(36).slice(2)}`, date: c.ids.yesterday, tonnes: 11.2 }, headers: { 'x-api-key': DEMO_WEIGHBRIDGE_KEY } }),
+  },
+  'GET /api/v1/landfill-alerts': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
+  'POST /api/v1/landfill-alerts/:id/acknowledge': { allowed: ['akim'], request: (c) => ({ url: `/api/v1/landfill-alerts/${c.ids.almatyAlert}/acknowledge`, payload: { note: 'seen' } }) },
+  'GET /api/v1/diversion': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
+  'POST /api/v1/diversion': { allowed: ['dispatcherX', 'admin'], request: (c) => ({ payload: { cityId: c.ids.almaty, date: c.ids.yesterday, tonnes: 4, source: 'eco-action' } }) },
+  'POST /api/v1/admin/landfills': {
+    allowed: ['admin'],
+    request: (c) => ({ payload: { name: `Landfill ${Math.random().toString(36).slice(2, 8)}`, geometry: SQUARE, capacityM3: 100000, cityIds: [c.ids.almaty] } }),
+  },
+  'PUT /api/v1/admin/landfills/:id': {
+    allowed: ['admin'],
+    request: (c) => ({ url: `/api/v1/admin/landfills/${c.ids.spareLandfill}`, payload: { name: 'Spare landfill', geometry: SQUARE, capacityM3: 120000, cityIds: [c.ids.almaty] } }),
+  },
+  'POST /api/v1/admin/weighbridges': { allowed: ['admin'], request: (c) => ({ payload: { landfillId: c.ids.landfillAlmaty, name: 'Matrix scale' } }) },
+  'GET /api/v1/admin/weighbridges': { allowed: ['admin'] },
+  'DELETE /api/v1/admin/weighbridges/:id': { allowed: ['admin'], request: (c) => ({ url: `/api/v1/admin/weighbridges/${c.ids.spareWeighbridge}` }) },
   // Last: it ends the caller's session.
   'POST /api/v1/auth/logout': { allowed: SIGNED_IN, request: () => ({ payload: {} }) },
 };
@@ -145,7 +191,8 @@ describe('access matrix: every route x every kind of caller', () => {
   let app: NestFastifyApplication;
   const headers: Partial<Record<Who, Record<string, string>>> = {};
   const fresh: string[] = [];
-  const ctx: Ctx = { ids: { freshReport: () => fresh.shift()! } as Ctx['ids'] };
+  let surveyDays = 0;
+  const ctx: Ctx = { ids: { freshReport: () => fresh.shift()!, surveyDay: () => addDays(ctx.ids.yesterday, -++surveyDays) } as Ctx['ids'] };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -205,6 +252,15 @@ describe('access matrix: every route x every kind of caller', () => {
     const completion = multipartBody({ removedVolumeM3: '1', note: 'done' }, [{ field: 'photos', filename: 'a.jpg', contentType: 'image/jpeg', data: await jpegPhoto() }]);
     ctx.ids.completeBody = completion.body as unknown as string;
     ctx.ids.completeType = completion.contentType;
+
+    // Landfills: Almaty's, a spare one to edit, an alert to acknowledge, a weighbridge to revoke.
+    const landfills = (await app.inject({ method: 'GET', url: '/api/v1/landfills', headers: headers.admin })).json();
+    const almatyLandfill = landfills.features.find((f: { properties: { cityIds: string[] } }) => f.properties.cityIds.includes(ctx.ids.almaty));
+    ctx.ids.landfillAlmaty = almatyLandfill.id;
+    ctx.ids.yesterday = addDays(almatyLandfill.properties.asOf, -1);
+    ctx.ids.spareLandfill = (await app.inject({ method: 'POST', url: '/api/v1/admin/landfills', headers: headers.admin, payload: { name: 'Spare landfill', geometry: SQUARE, capacityM3: 100000, cityIds: [ctx.ids.almaty] } })).json().id;
+    ctx.ids.spareWeighbridge = (await app.inject({ method: 'POST', url: '/api/v1/admin/weighbridges', headers: headers.admin, payload: { landfillId: ctx.ids.landfillAlmaty, name: 'Spare scale' } })).json().id;
+    ctx.ids.almatyAlert = (await app.get(DataSource).query(`INSERT INTO landfill_alerts (landfill_id, level, fill_percent) VALUES ($1, 'warning', 80.5) RETURNING id`, [ctx.ids.landfillAlmaty]))[0].id;
   });
   afterAll(async () => {
     await app?.close();

@@ -5,6 +5,7 @@ import { NotificationsService } from '../../../../libs/notifications/src/index.j
 import { ReportsService } from '../../../../libs/reports/src/index.js';
 import { DispatchService } from '../../../../libs/dispatch/src/index.js';
 import { ReportGridService } from '../../../../libs/maps/src/index.js';
+import { LandfillsService } from '../../../../libs/landfills/src/index.js';
 
 /** Concurrency per queue, and the repeatable jobs: the one place to tune the worker. */
 export const PROCESSING = {
@@ -12,6 +13,7 @@ export const PROCESSING = {
   [QueueName.Sla]: { concurrency: 1 },
   [QueueName.Dispatch]: { concurrency: 2 },
   [QueueName.Maps]: { concurrency: 1 },
+  [QueueName.Landfills]: { concurrency: 2 },
 } as const;
 
 /** A repeatable job: every N ms or a cron pattern (UTC), with optional job options (e.g. a lock-friendly attempts). */
@@ -30,6 +32,10 @@ export const SCHEDULES: Schedule[] = [
   // Folds the low-zoom tile aggregates' deltas; a failed run is simply the next run's work (no retries),
   // and runs every 5 s are not worth keeping.
   { queue: QueueName.Maps, id: 'maps.fold-grid.5s', every: 5000, job: 'maps.fold-grid', opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } } },
+  // Landfills: every forecast just after midnight in Kazakhstan (UTC+5); reminders of unacknowledged
+  // critical alerts checked each morning (each alert is re-sent once a week).
+  { queue: QueueName.Landfills, id: 'landfills.forecast-all.daily', pattern: '10 19 * * *', job: 'landfills.forecast-all' },
+  { queue: QueueName.Landfills, id: 'landfills.alerts-resend.daily', pattern: '0 3 * * *', job: 'landfills.alerts-resend' },
 ];
 
 type Handlers = { [K in JobName]?: (data: JobPayloads[K], job: Job) => Promise<unknown> };
@@ -50,6 +56,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(ReportsService) private readonly reports: ReportsService,
     @Inject(DispatchService) private readonly dispatch: DispatchService,
     @Inject(ReportGridService) private readonly grid: ReportGridService,
+    @Inject(LandfillsService) private readonly landfills: LandfillsService,
   ) {}
 
   private handlers(): Handlers {
@@ -59,6 +66,9 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
       'sla.scan': (data) => this.dispatch.scanSla(new Date(), data.cityId ?? null),
       'dispatch.follow_up': (data) => this.dispatch.followUp(data.reportId, data.reopenCount),
       'maps.fold-grid': () => this.grid.fold(),
+      'landfills.forecast': (data) => this.landfills.refresh(data.landfillId),
+      'landfills.forecast-all': () => this.landfills.refreshAll(),
+      'landfills.alerts-resend': () => this.landfills.resendAlerts(),
     };
   }
 
