@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { fetchCities, fetchDistricts } from './api/client';
-import type { CityCollection, DistrictCollection } from './api/types';
+import type { CityCollection, DistrictCollection, Lang } from './api/types';
 import { ForgotPasswordPage } from './auth/ForgotPasswordPage';
 import { ResetPasswordPage } from './auth/ResetPasswordPage';
 import { SignInPage } from './auth/SignInPage';
@@ -12,11 +12,14 @@ import { ErrorBanner, LoadingChip } from './components/StatusBanner';
 import { useI18n } from './i18n/I18nProvider';
 import type { Dictionary } from './i18n/dictionaries';
 import { CityMap } from './map/CityMap';
+import { AkimPage } from './akim/AkimPage';
+import { DispatchPage } from './dispatch/DispatchPage';
+import { staffDictionaries } from './i18n/staff-strings';
 import { useLocation, type RouteName } from './router';
 
 type LoadState = 'loading' | 'ready' | 'error';
 
-function pageTitle(route: RouteName, t: Dictionary): string {
+function pageTitle(route: RouteName, t: Dictionary, lang: Lang): string {
   switch (route) {
     case 'signin':
       return `${t.signInTitle} · ${t.appName}`;
@@ -28,13 +31,16 @@ function pageTitle(route: RouteName, t: Dictionary): string {
       return `${t.resetTitle} · ${t.appName}`;
     case 'notFound':
       return `${t.notFoundTitle} · ${t.appName}`;
+    case 'dispatch':
+    case 'akim':
+      return `${staffDictionaries[lang][route === 'dispatch' ? 'dispatchTitle' : 'akimTitle']} · ${t.appName}`;
     default:
       return `${t.appName} · ${t.tagline}`;
   }
 }
 
 export function App() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { route } = useLocation();
   const [cities, setCities] = useState<CityCollection | null>(null);
   const [districts, setDistricts] = useState<DistrictCollection | null>(null);
@@ -62,8 +68,8 @@ export function App() {
   }, [attempt]);
 
   useEffect(() => {
-    document.title = pageTitle(route, t);
-  }, [route, t]);
+    document.title = pageTitle(route, t, lang);
+  }, [route, t, lang]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   const onMapError = useCallback(() => setMapFailed(true), []);
@@ -86,6 +92,10 @@ export function App() {
             {mapFailed && loadState !== 'error' && <ErrorBanner message={t.mapError} />}
           </div>
           <Legend />
+        </main>
+      ) : route === 'dispatch' || route === 'akim' ? (
+        <main className="staff-area">
+          {route === 'dispatch' ? <DispatchPage cities={cities} districts={districts} /> : <AkimPage cities={cities} districts={districts} />}
         </main>
       ) : (
         <main className="page-area">

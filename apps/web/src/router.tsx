@@ -6,7 +6,7 @@ import { forwardRef, useMemo, useSyncExternalStore, type AnchorHTMLAttributes, t
  * every unknown non-API GET with index.html.
  */
 
-export type RouteName = 'map' | 'signin' | 'signup' | 'forgotPassword' | 'resetPassword' | 'notFound';
+export type RouteName = 'map' | 'signin' | 'signup' | 'forgotPassword' | 'resetPassword' | 'dispatch' | 'akim' | 'notFound';
 
 const ROUTES: Record<string, RouteName> = {
   '/': 'map',
@@ -14,7 +14,16 @@ const ROUTES: Record<string, RouteName> = {
   '/signup': 'signup',
   '/forgot-password': 'forgotPassword',
   '/reset-password': 'resetPassword',
+  '/dispatch': 'dispatch',
+  '/akim': 'akim',
 };
+
+/** Where a role lands after signing in (when no `next` says otherwise). */
+const ROLE_HOMES: Partial<Record<string, string>> = { dispatcher: '/dispatch', akim: '/akim' };
+
+export function roleHome(role: string | null | undefined): string {
+  return (role && ROLE_HOMES[role]) || '/';
+}
 
 /** The account screens: never a `next` target (no bouncing between them). */
 const ACCOUNT_ROUTES: ReadonlySet<RouteName> = new Set<RouteName>(['signin', 'signup', 'forgotPassword', 'resetPassword']);

@@ -72,7 +72,8 @@ describe('web app: sign-up and sign-in against the real API (Chromium)', () => {
     await form.getByTestId('submit').click();
     await page.getByTestId('current-role').waitFor();
     expect(await page.getByTestId('current-role').innerText()).toMatch(/dispatcher/i);
-    await page.waitForURL(`${origin}/`);
+    // A dispatcher lands on the dispatch console.
+    await page.waitForURL(`${origin}/dispatch`);
     await page.screenshot({ path: screenshotPath('signed-in-dispatcher-en') });
   });
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { ProblemError } from '../api/auth';
 import { useI18n } from '../i18n/I18nProvider';
-import { authPath, Link, navigate, safeNextPath, useLocation } from '../router';
+import { authPath, Link, navigate, roleHome, safeNextPath, useLocation } from '../router';
 import { AuthCard } from './AuthCard';
 import { useAuth } from './AuthProvider';
 import { FormAlert, ShowPasswordButton, TextField, usePasswordVisibility, type FormProblem } from './FormField';
@@ -17,9 +17,10 @@ type FieldErrors = Partial<Record<Field, FieldError>>;
 
 export function SignInPage() {
   const { t, lang } = useI18n();
-  const { signIn, status } = useAuth();
+  const { signIn, status, user } = useAuth();
   const { search } = useLocation();
-  const next = safeNextPath(search.get('next'));
+  // No `next`: each role lands on its own screen.
+  const next = search.get('next') ? safeNextPath(search.get('next')) : roleHome(user?.role);
   /** Arrived from a completed password reset (`?reset=1`). */
   const afterReset = search.get('reset') === '1';
 

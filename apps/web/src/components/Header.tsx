@@ -4,6 +4,7 @@ import { dictionaries, LANGS } from '../i18n/dictionaries';
 import { useI18n } from '../i18n/I18nProvider';
 import { Link } from '../router';
 import { AccountArea } from './AccountArea';
+import { StaffNav } from '../dispatch/StaffNav';
 
 const ALL = '__all__';
 
@@ -74,6 +75,7 @@ export function Header({ cities, selectedSlug, onSelectCity, showCityPicker = tr
           </select>
         </label>
       </div>
+      <StaffNav />
       <AccountArea />
     </header>
   );

@@ -1,0 +1,176 @@
+/// <reference lib="dom" />
+import type { BrowserContext, Page } from 'playwright-core';
+import { DEMO_PASSWORD, screenshotPath } from '../../../libs/testing/src/index.js';
+import { startTestWeb, stopTestWeb, type TestWeb } from './web-harness.js';
+
+/** Reports posted in Kostanay before the dispatcher opens the console. */
+const KOSTANAY = [
+  { lon: 63.603, lat: 53.212, category: 'household', size: 'car' },
+  { lon: 63.608, lat: 53.209, category: 'construction', size: 'truck' },
+  { lon: 63.64, lat: 53.2, category: 'tyres', size: 'bag' },
+];
+
+type TestMap = { queryRenderedFeatures(o: { layers: string[] }): unknown[]; getLayer(id: string): unknown };
+
+describe('web app: the dispatcher console and the akim dashboard (Chromium, real API)', () => {
+  let web: TestWeb;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    web = await startTestWeb();
+    for (const r of KOSTANAY) {
+      const res = await web.app.inject({ method: 'POST', url: '/api/v1/reports', payload: r });
+      if (res.statusCode !== 201) throw new Error(`could not post a report: ${res.statusCode} ${res.body}`);
+      ids.push((res.json() as { reportId: string }).reportId);
+    }
+  });
+  afterAll(() => stopTestWeb(web));
+
+  async function signedIn(login: string, viewport = { width: 1366, height: 860 }, locale = 'en-US'): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
+    const context = await web.browser.newContext({ viewport, locale });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${web.origin}/signin`);
+    const form = page.getByTestId('signin-form');
+    await form.getByTestId('login').fill(login);
+    await form.getByTestId('password').fill(DEMO_PASSWORD);
+    await form.getByTestId('submit').click();
+    return { page, context, errors };
+  }
+
+  const staffMapReady = (page: Page, testId: string) => page.waitForSelector(`[data-testid="${testId}"][data-ready="true"]`, { timeout: 45000 });
+
+  const rendered = (page: Page, layer: string) =>
+    page.evaluate((id) => {
+      const map = (window as unknown as { __tazaStaffMap?: TestMap }).__tazaStaffMap;
+      return map && map.getLayer(id) ? map.queryRenderedFeatures({ layers: [id] }).length : 0;
+    }, layer);
+
+  it('a dispatcher lands on the console, registers, rejects, turns reports into a work order, assigns a crew and sees its route', async () => {
+    const { page, context, errors } = await signedIn('dispatcher.kostanay@taza.example');
+    try {
+      await page.waitForURL(`${web.origin}/dispatch`);
+      await page.getByTestId('dispatch-page').waitFor();
+      await staffMapReady(page, 'dispatch-map');
+      const queueNew = page.getByTestId('queue-new');
+      for (const id of ids) await queueNew.getByTestId(`queue-${id}`).waitFor();
+      await page.screenshot({ path: screenshotPath('dispatch-queue-en') });
+
+      // Register the first two.
+      for (const id of ids.slice(0, 2)) {
+        await page.getByTestId(`register-${id}`).click();
+        await page.getByTestId(`queue-${id}`).waitFor({ state: 'detached' });
+      }
+      expect(await page.getByTestId('staff-notice').innerText()).toMatch(/registered/);
+
+      // Rejecting needs a reason.
+      const third = page.getByTestId(`queue-${ids[2]}`);
+      await third.getByTestId(`reject-${ids[2]}`).click();
+      await third.getByTestId('reject-confirm').click();
+      expect(await third.getByRole('alert').innerText()).toBe('Write the reason.');
+      await third.getByTestId('reject-reason').fill('Private yard, not a public place');
+      await third.getByTestId('reject-confirm').click();
+      await third.waitFor({ state: 'detached' });
+      const rejected = (await web.app.inject({ method: 'GET', url: `/api/v1/reports/${ids[2]}` })).json() as { status: string; rejectionReason: string };
+      expect(rejected).toMatchObject({ status: 'rejected', rejectionReason: 'Private yard, not a public place' });
+
+      // The registered ones, chosen in the list, become one work order.
+      await page.getByTestId('tab-reports').click();
+      for (const id of ids.slice(0, 2)) await page.getByTestId(`select-${id}`).check();
+      expect(await page.getByTestId('create-order').innerText()).toMatch(/2 chosen/);
+      expect(await rendered(page, 'staff-report-points')).toBeGreaterThanOrEqual(2);
+      await page.screenshot({ path: screenshotPath('dispatch-reports-chosen-en') });
+      await page.getByTestId('create-order-submit').click();
+      const orderList = page.getByTestId('order-list');
+      await orderList.waitFor();
+      const order = orderList.locator('li').first();
+      expect(await order.getByTestId('order-status').innerText()).toBe('Planned');
+      expect(await order.getByTestId('order-crew').innerText()).toBe('No crew yet');
+
+      // Assign a crew: its route shows the order as a numbered stop on the map.
+      await order.getByTestId('assign-crew').selectOption({ label: 'Kostanay crew 1' });
+      await order.getByTestId('assign-submit').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="order-crew"]')?.textContent === 'Crew: Kostanay crew 1');
+      await page.getByTestId('route-summary').waitFor();
+      expect(await page.getByTestId('route-summary').innerText()).toMatch(/stops: 1 /);
+      await page.getByTestId('route-stop-1').waitFor();
+      await page.getByTestId('route-depot').waitFor();
+      await page.waitForFunction(() => {
+        const map = (window as unknown as { __tazaStaffMap?: TestMap }).__tazaStaffMap;
+        return !!map && !!map.getLayer('staff-route-line') && map.queryRenderedFeatures({ layers: ['staff-route-line'] }).length > 0;
+      }, undefined, { timeout: 20000 });
+      await page.screenshot({ path: screenshotPath('dispatch-route-en') });
+
+      const { body } = await web.app.inject({ method: 'GET', url: '/api/v1/reports/' + ids[0] });
+      expect(JSON.parse(body).status).toBe('registered');
+      const orders = await web.ds.query(`SELECT w.status, c.name AS crew, (SELECT count(*)::int FROM work_order_reports x WHERE x.work_order_id = w.id) AS n FROM work_orders w JOIN crews c ON c.id = w.crew_id`);
+      expect(orders).toEqual([{ status: 'planned', crew: 'Kostanay crew 1', n: 2 }]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an akim lands on the dashboard: district figures as a table and a choropleth', async () => {
+    const { page, context, errors } = await signedIn('akim.kostanay@taza.example');
+    try {
+      await page.waitForURL(`${web.origin}/akim`);
+      await page.getByTestId('akim-page').waitFor();
+      const table = page.getByTestId('district-table');
+      await table.waitFor();
+      const rows = await table.locator('tbody tr').count();
+      expect(rows).toBeGreaterThan(1);
+      // The three reports of the first test are counted in their districts.
+      const counts = await table.locator('tbody tr td:nth-child(2)').allInnerTexts();
+      expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(3);
+      await staffMapReady(page, 'choropleth-map');
+      await page.getByTestId('choropleth-metric').selectOption('reports');
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: screenshotPath('akim-dashboard-en'), fullPage: true });
+      // A dispatcher's screen is not the akim's.
+      await page.goto(`${web.origin}/dispatch`);
+      await page.getByTestId('staff-forbidden').waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.each([
+    ['kk', 'kk-KZ', 'Кезек', 'Аудандар тұрғындарға қалай жауап береді'],
+    ['ru', 'ru-RU', 'Очередь', 'Как районы отвечают жителям'],
+    ['en', 'en-US', 'Queue', 'How districts answer residents'],
+  ])('the staff screens speak %s and fit a 390 px phone', async (lang, locale, queueTab, districtsTitle) => {
+    for (const [login, path] of [
+      ['dispatcher.kostanay@taza.example', '/dispatch'],
+      ['akim.kostanay@taza.example', '/akim'],
+    ] as const) {
+      const { page, context, errors } = await signedIn(login, { width: 390, height: 844 }, locale);
+      try {
+        await page.waitForURL(`${web.origin}${path}`);
+        expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
+        if (path === '/dispatch') {
+          await page.getByTestId('tab-queue').waitFor();
+          expect(await page.getByTestId('tab-queue').innerText()).toContain(queueTab);
+          await staffMapReady(page, 'dispatch-map');
+        } else {
+          await page.getByTestId('district-table').waitFor();
+          expect(await page.locator('#akim-districts').innerText()).toBe(districtsTitle);
+          await staffMapReady(page, 'choropleth-map');
+        }
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+        await page.screenshot({ path: screenshotPath(`${path.slice(1)}-phone-${lang}`) });
+        if (lang !== 'en') {
+          await context.setDefaultTimeout(15000);
+          await page.setViewportSize({ width: 1366, height: 860 });
+          await page.waitForTimeout(300);
+          await page.screenshot({ path: screenshotPath(`${path.slice(1)}-desktop-${lang}`) });
+        }
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});
