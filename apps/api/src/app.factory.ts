@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
@@ -11,9 +12,13 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, projectRoot, requestIdOf } from '../../../libs/core/src/index.js';
 import { mountQueuesDashboard } from './admin/bull-board.js';
 import { ApiModule } from './app.module.js';
+import { CAMERA_SIGNED_ROUTE, type AuthedRequest } from './auth/access.decorator.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { MetricsService } from './metrics/metrics.service.js';
+
+/** A signed camera request carries at most a snapshot and a clip (docs/cameras.md). */
+const CAMERA_BODY_LIMIT = 32 * 1024 * 1024;
 
 export interface RegisteredRoute {
   method: string;
@@ -57,6 +62,23 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   await app.register(fastifyCookie as never);
   // Limits are applied per request by readMultipart; files are read into memory, never to disk.
   await app.register(fastifyMultipart as never, { throwFileSizeLimit: true });
+  // Camera signatures cover the exact body bytes, which parsers do not keep: for camera-signed routes
+  // (and only those) the body is read here, kept on the request and handed on to the parser.
+  fastify.addHook('preParsing', async (request, _reply, payload) => {
+    if (!(request.routeOptions?.config as unknown as Record<string, unknown> | undefined)?.[CAMERA_SIGNED_ROUTE]) return payload;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of payload) {
+      size += (chunk as Buffer).length;
+      if (size > CAMERA_BODY_LIMIT) throw Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+      chunks.push(chunk as Buffer);
+    }
+    const raw = Buffer.concat(chunks);
+    (request as AuthedRequest).rawBody = raw;
+    const replay = Readable.from(raw.length ? [raw] : []);
+    (replay as Readable & { receivedEncodedLength?: number }).receivedEncodedLength = raw.length;
+    return replay;
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

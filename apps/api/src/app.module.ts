@@ -34,6 +34,9 @@ import { TilesController } from './maps/tiles.controller.js';
 import { OgcModule } from '../../../libs/ogc/src/index.js';
 import { OgcController } from './ogc/ogc.controller.js';
 import { OgcExportController } from './ogc/ogc-export.controller.js';
+import { IncidentsModule } from '../../../libs/incidents/src/index.js';
+import { CamerasController } from './incidents/cameras.controller.js';
+import { IncidentsController } from './incidents/incidents.controller.js';
 
 @Module({})
 export class ApiModule {
@@ -55,8 +58,9 @@ export class ApiModule {
         MapsModule,
         DispatchModule,
         LandfillsModule,
+        IncidentsModule,
       ],
-      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController, OgcController, OgcExportController, TilesController, DispatchController, LandfillsController],
+      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController, OgcController, OgcExportController, TilesController, DispatchController, LandfillsController, CamerasController, IncidentsController],
       providers: [RedisProbe, MetricsService, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

@@ -7,6 +7,7 @@ import { AccountsModule, AccountsService } from '../../../libs/accounts/src/inde
 import { CitiesModule } from '../../../libs/cities/src/index.js';
 import { AppConfig, ConfigModule, createDataSource, DatabaseModule, loadConfigOrExit, OutboxModule, QueueModule, RedisModule } from '../../../libs/core/src/index.js';
 import { DispatchModule } from '../../../libs/dispatch/src/index.js';
+import { IncidentsModule } from '../../../libs/incidents/src/index.js';
 import { loadDemoData } from './demo-data.js';
 import { Open311ClientsModule } from '../../../libs/open311/src/index.js';
 
@@ -19,7 +20,7 @@ class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, OutboxModule, QueueModule, CitiesModule, AccountsModule, Open311ClientsModule, DispatchModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, OutboxModule, QueueModule, CitiesModule, AccountsModule, Open311ClientsModule, DispatchModule, IncidentsModule],
     };
   }
 }

@@ -4,6 +4,7 @@ import { CitiesService } from '../../../libs/cities/src/index.js';
 import { DispatchService } from '../../../libs/dispatch/src/index.js';
 import { LandfillsService } from '../../../libs/landfills/src/index.js';
 import { Open311ClientsService } from '../../../libs/open311/src/index.js';
+import { CamerasService } from '../../../libs/incidents/src/index.js';
 
 /**
  * Every demo data set, in dependency order (cities, then accounts, then what hangs off them). `npm run
@@ -21,5 +22,6 @@ export async function loadDemoData(app: INestApplicationContext): Promise<string
   });
   lines.push(`${crews} new crews (crew.<city>@taza.example signs in on the first crew's phone)`);
   lines.push(`${await app.get(LandfillsService).loadDemoLandfills()} new landfills with a year of intake (Kostanay's about 91 % full: its alert emails are queued)`);
+  lines.push(`${await app.get(CamerasService).loadDemoCameras()} new cameras (keys demo-<city>-<n>, secrets taza-demo-camera-secret-<city>-<n>)`);
   return lines;
 }

@@ -13,6 +13,7 @@ import { ReportsModule } from '../../../libs/reports/src/index.js';
 import { DispatchModule } from '../../../libs/dispatch/src/index.js';
 import { MapsModule } from '../../../libs/maps/src/index.js';
 import { LandfillsModule } from '../../../libs/landfills/src/index.js';
+import { IncidentsModule } from '../../../libs/incidents/src/index.js';
 import { QueueWorkers } from './jobs/queue-workers.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 
@@ -35,6 +36,7 @@ export class WorkerModule implements OnApplicationBootstrap, OnApplicationShutdo
         DispatchModule,
         MapsModule,
         LandfillsModule,
+        IncidentsModule,
       ],
       providers: [OutboxRelay, QueueWorkers],
       exports: [OutboxRelay],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IncidentsModule } from '../../incidents/src/index.js';
 import { ReportsModule } from '../../reports/src/index.js';
 import { CrewsRepository } from './crews.repository.js';
 import { DispatchService } from './dispatch.service.js';
@@ -6,7 +7,7 @@ import { SlaRepository } from './sla.repository.js';
 import { WorkOrdersRepository } from './work-orders.repository.js';
 
 @Module({
-  imports: [ReportsModule],
+  imports: [ReportsModule, IncidentsModule],
   providers: [CrewsRepository, WorkOrdersRepository, SlaRepository, DispatchService],
   exports: [DispatchService],
 })

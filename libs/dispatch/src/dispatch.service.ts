@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canManageCity, canReadCity, readableCities, type UserPrincipal } from '../../accounts/src/index.js';
 import { AppConfig } from '../../core/src/index.js';
+import { CamerasService, IncidentsService } from '../../incidents/src/index.js';
 import { ReportsService, SIZE_VOLUME_M3, type Upload } from '../../reports/src/index.js';
 import { CrewsRepository, type CrewInput, type CrewRow } from './crews.repository.js';
 import { DispatchErrors } from './dispatch.errors.js';
@@ -32,6 +33,8 @@ export class DispatchService {
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
     @Inject(SlaRepository) private readonly sla: SlaRepository,
     @Inject(ReportsService) private readonly reports: ReportsService,
+    @Inject(IncidentsService) private readonly incidents: IncidentsService,
+    @Inject(CamerasService) private readonly cameras: CamerasService,
   ) {}
 
   // ---- crews -------------------------------------------------------------------------------
@@ -223,10 +226,12 @@ export class DispatchService {
   /** What needs a dispatcher's decision now. Incidents to review join when CCTV ingest lands. */
   async queue(p: UserPrincipal, cityId: string | undefined) {
     const city = this.oneCity(p, cityId);
-    const [reports, overdue, planned] = await Promise.all([
+    const [reports, overdue, planned, incidentsToReview, offlineCameras] = await Promise.all([
       this.orders.queueReports(city, QUEUE_LIMIT),
       this.sla.open(city, QUEUE_LIMIT),
       this.orders.list({ cityIds: [city], status: 'planned', limit: QUEUE_LIMIT }),
+      this.incidents.reviewQueue(city, QUEUE_LIMIT),
+      this.cameras.offlineIn(city),
     ]);
     return {
       cityId: city,
@@ -234,6 +239,9 @@ export class DispatchService {
       reopened: reports.filter((r) => r.kind === 'reopened'),
       followUps: planned.filter((o) => o.followUpOf).map(summary),
       overdue,
+      // CCTV: incidents below their camera's auto-confirm confidence wait here for confirm / dismiss.
+      incidentsToReview,
+      offlineCameras,
     };
   }
 

@@ -180,14 +180,14 @@ export class ReportsRepository {
    * merge, the report or confirmation with its media and history row, the outbox row and the
    * Idempotency-Key answer, in the function's own transaction.
    */
-  async intake(r: ReportIntake): Promise<IntakeOutcome> {
+  async intake(r: ReportIntake, manager: EntityManager = this.dataSource.manager): Promise<IntakeOutcome> {
     const p = {
       ...r,
       trackingTokenHash: r.trackingTokenHash?.toString('hex') ?? null,
       idempotency: r.idempotency && { ...r.idempotency, requestHash: r.idempotency.requestHash.toString('hex') },
       outbox: { queue: JOB_QUEUE[INTAKE_JOB], jobName: INTAKE_JOB },
     };
-    const [row]: { outcome: IntakeOutcome }[] = await this.dataSource.query(`SELECT taza_report_intake($1::jsonb) AS outcome`, [JSON.stringify(p)]);
+    const [row]: { outcome: IntakeOutcome }[] = await manager.query(`SELECT taza_report_intake($1::jsonb) AS outcome`, [JSON.stringify(p)]);
     return row.outcome;
   }
 

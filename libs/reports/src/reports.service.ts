@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canManageCity, canReadCity, type Principal, type UserPrincipal } from '../../accounts/src/index.js';
-import { OutboxRepository } from '../../core/src/index.js';
+import { metresBetween, OutboxRepository } from '../../core/src/index.js';
 import { NotificationsService } from '../../notifications/src/index.js';
 import { processPhoto, processVideo, sniffMedia, type MediaStorage } from '../../media/src/index.js';
 import {
@@ -44,6 +44,16 @@ export interface CreateReportInput {
   contactPhone?: string;
 }
 
+export interface CameraReportInput {
+  incidentId: string;
+  cameraName: string;
+  class: string;
+  confidence: number;
+  occurredAt: Date;
+  lon: number;
+  lat: number;
+}
+
 export interface Caller {
   principal: Principal | null;
   ip: string | null;
@@ -64,14 +74,6 @@ export interface CreateResult {
 
 function sha256(data: Buffer | string): Buffer {
   return createHash('sha256').update(data).digest();
-}
-
-function metresBetween(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
 }
 
 /** Reports: intake (routing, merging, media), views by audience, the lifecycle and the rating loop. */
@@ -159,6 +161,44 @@ export class ReportsService {
       await removeStored();
       throw err;
     }
+  }
+
+  /**
+   * A confirmed CCTV incident becomes a report with source `cctv`, or joins an open report of the same
+   * category within 25 m, by the same intake function as residents' reports (hotspots and dispatch see
+   * it like any other). Runs in the caller's transaction; the incident id is the idempotency key, so a
+   * retried conversion answers with the first report and writes nothing more. The camera's snapshot
+   * is never attached: report media are public, snapshots may show plates and faces.
+   */
+  async intakeFromCamera(input: CameraReportInput, manager?: EntityManager): Promise<{ reportId: string; joined: boolean } | { refused: string }> {
+    const outcome = await this.reports.intake(
+      {
+        categoryCode: input.class === 'fire' ? 'burning' : 'household',
+        size: input.class === 'vehicle_unloading' ? 'car' : 'bag',
+        wasteTypes: [],
+        description: `CCTV: ${input.class.replace('_', ' ')} seen by camera "${input.cameraName}" at ${input.occurredAt.toISOString()} (confidence ${input.confidence.toFixed(2)}).`,
+        lon: input.lon,
+        lat: input.lat,
+        source: 'cctv',
+        reporterId: null,
+        actorRole: 'camera',
+        trackingTokenHash: null,
+        contactEmail: null,
+        contactPhone: null,
+        reporterIp: null,
+        exifGpsFar: false,
+        open311ClientId: null,
+        media: [],
+        idempotency: { scope: 'cctv.incident', key: input.incidentId, requestHash: sha256(input.incidentId), messages: CREATE_MESSAGES },
+      },
+      manager,
+    );
+    if (outcome.outcome === 'refused') return { refused: outcome.reason };
+    if (outcome.outcome === 'replayed') {
+      const body = outcome.body as { reportId: string; joined: boolean };
+      return { reportId: body.reportId, joined: body.joined };
+    }
+    return { reportId: outcome.reportId, joined: outcome.outcome === 'joined' };
   }
 
   /** Writes cleaned media and thumbnails; `stored` collects the keys so a failed request can remove them. */

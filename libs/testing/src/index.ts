@@ -6,3 +6,4 @@ export * from './queues.js';
 export * from './browser.js';
 export * from './http.js';
 export * from './media-fixtures.js';
+export * from './camera-client.js';

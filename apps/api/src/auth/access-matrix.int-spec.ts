@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccountsService } from '../../../../libs/accounts/src/index.js';
 import type { AppConfig } from '../../../../libs/core/src/index.js';
-import { createTestDatabase, jpegPhoto, multipartBody, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
+import { cameraRequest, createTestDatabase, jpegPhoto, mp4, multipartBody, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
 import { createApiApp, registeredRoutes } from '../app.factory.js';
 import { loadDemoData } from '../demo-data.js';
 import { addDays, DEMO_WEIGHBRIDGE_KEY } from '../../../../libs/landfills/src/index.js';
@@ -175,6 +175,27 @@ const MATRIX: Record<string, RouteCase> = {
   'POST /api/v1/admin/weighbridges': { allowed: ['admin'], request: (c) => ({ payload: { landfillId: c.ids.landfillAlmaty, name: 'Matrix scale' } }) },
   'GET /api/v1/admin/weighbridges': { allowed: ['admin'] },
   'DELETE /api/v1/admin/weighbridges/:id': { allowed: ['admin'], request: (c) => ({ url: `/api/v1/admin/weighbridges/${c.ids.spareWeighbridge}` }) },
+  // CCTV: cameras sign their requests (no account gets through); staff read cameras and incidents of
+  // their cities; admins manage cameras and keys; the city's dispatcher reviews. The camera is Almaty's.
+  'GET /api/v1/cameras': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
+  'GET /api/v1/cameras/:id': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/cameras/${c.ids.camera}` }) },
+  'POST /api/v1/admin/cameras': {
+    allowed: ['admin'],
+    request: () => ({ payload: { name: `Camera ${Math.random().toString(36).slice(2, 8)}`, lon: 76.93, lat: 43.25, bearingDeg: 10, fovDeg: 60, rangeM: 150 } }),
+  },
+  'PATCH /api/v1/admin/cameras/:id': { allowed: ['admin'], request: (c) => ({ url: `/api/v1/admin/cameras/${c.ids.camera}`, payload: { rangeM: 250 } }) },
+  'POST /api/v1/admin/cameras/:id/keys': { allowed: ['admin'], request: (c) => ({ url: `/api/v1/admin/cameras/${c.ids.camera}/keys`, payload: {} }) },
+  'GET /api/v1/admin/cameras/:id/keys': { allowed: ['admin'], request: (c) => ({ url: `/api/v1/admin/cameras/${c.ids.camera}/keys` }) },
+  'DELETE /api/v1/admin/cameras/:id/keys/:keyId': { allowed: ['admin'], request: (c) => ({ url: `/api/v1/admin/cameras/${c.ids.camera}/keys/demo-almaty-2` }) },
+  'POST /api/v1/cameras/heartbeat': { allowed: [], request: () => ({ payload: {} }) },
+  'POST /api/v1/incidents': { allowed: [], request: () => ({ payload: { eventId: 'e1', occurredAt: new Date().toISOString(), confidence: 0.5, class: 'dumping' } }) },
+  'POST /api/v1/incidents::batch': { allowed: [], request: () => ({ url: '/api/v1/incidents:batch', payload: { incidents: [] } }) },
+  'GET /api/v1/incidents': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
+  'GET /api/v1/incidents/:id': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incident}` }) },
+  'GET /api/v1/incidents/:id/snapshot': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incident}/snapshot` }) },
+  'GET /api/v1/incidents/:id/clip': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incident}/clip` }) },
+  'POST /api/v1/incidents/:id/confirm': { allowed: ['dispatcherX'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incidentToConfirm}/confirm` }) },
+  'POST /api/v1/incidents/:id/dismiss': { allowed: ['dispatcherX'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incidentToDismiss}/dismiss`, payload: { reason: 'nothing there' } }) },
   // Last: it ends the caller's session.
   'POST /api/v1/auth/logout': { allowed: SIGNED_IN, request: () => ({ payload: {} }) },
 };
@@ -261,6 +282,20 @@ describe('access matrix: every route x every kind of caller', () => {
     ctx.ids.spareLandfill = (await app.inject({ method: 'POST', url: '/api/v1/admin/landfills', headers: headers.admin, payload: { name: 'Spare landfill', geometry: SQUARE, capacityM3: 100000, cityIds: [ctx.ids.almaty] } })).json().id;
     ctx.ids.spareWeighbridge = (await app.inject({ method: 'POST', url: '/api/v1/admin/weighbridges', headers: headers.admin, payload: { landfillId: ctx.ids.landfillAlmaty, name: 'Spare scale' } })).json().id;
     ctx.ids.almatyAlert = (await app.get(DataSource).query(`INSERT INTO landfill_alerts (landfill_id, level, fill_percent) VALUES ($1, 'warning', 80.5) RETURNING id`, [ctx.ids.landfillAlmaty]))[0].id;
+    // CCTV: an Almaty camera (demo key), an incident with a snapshot and a clip, two to review.
+    const camera = { keyId: 'demo-almaty-1', secret: 'taza-demo-camera-secret-almaty-1' };
+    ctx.ids.camera = (await app.inject({ method: 'GET', url: `/api/v1/cameras?cityId=${ctx.ids.almaty}`, headers: headers.admin })).json()[0].id;
+    const sendIncident = async (eventId: string, files: { field: string; filename: string; contentType: string; data: Buffer }[] = []) => {
+      const form = multipartBody({ eventId, occurredAt: new Date().toISOString(), confidence: '0.5', class: 'dumping' }, files);
+      return (await cameraRequest(app, camera, { url: '/api/v1/incidents', payload: form.body, contentType: form.contentType })).json().incidentId as string;
+    };
+    ctx.ids.incident = await sendIncident('matrix-1', [
+      { field: 'snapshot', filename: 's.jpg', contentType: 'image/jpeg', data: await jpegPhoto() },
+      { field: 'clip', filename: 'c.mp4', contentType: 'video/mp4', data: mp4().bytes },
+    ]);
+    ctx.ids.incidentToConfirm = await sendIncident('matrix-2');
+    ctx.ids.incidentToDismiss = await sendIncident('matrix-3');
+    if (![ctx.ids.camera, ctx.ids.incident, ctx.ids.incidentToConfirm, ctx.ids.incidentToDismiss].every(Boolean)) throw new Error('CCTV set-up failed');
   });
   afterAll(async () => {
     await app?.close();

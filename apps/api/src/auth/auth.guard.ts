@@ -3,6 +3,7 @@ import { Inject, Injectable, InternalServerErrorException, type CanActivate, typ
 import { Reflector } from '@nestjs/core';
 import { AccountsErrors, AccountsService, type Principal } from '../../../../libs/accounts/src/index.js';
 import { AppConfig } from '../../../../libs/core/src/index.js';
+import { CamerasService } from '../../../../libs/incidents/src/index.js';
 import { ACCESS_KEY, type AccessRule, type AuthedRequest } from './access.decorator.js';
 
 export function bearerToken(header: unknown): string | null {
@@ -24,12 +25,18 @@ export class AuthGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(AccountsService) private readonly accounts: AccountsService,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(CamerasService) private readonly cameras: CamerasService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (!rule) throw new InternalServerErrorException(`Route ${context.getClass().name}.${context.getHandler().name} declares no access rule`);
     const request = context.switchToHttp().getRequest<AuthedRequest>();
+    if (rule.kind === 'camera') {
+      request.principal = null;
+      request.camera = await this.cameras.authenticate({ method: request.method, url: request.url, headers: request.headers, body: request.rawBody ?? Buffer.alloc(0) });
+      return true;
+    }
     const token = bearerToken(request.headers.authorization);
 
     if (rule.kind === 'metrics' && token && this.config.METRICS_TOKEN && sameSecret(token, this.config.METRICS_TOKEN)) return true;

@@ -6,6 +6,7 @@ import { ReportsService } from '../../../../libs/reports/src/index.js';
 import { DispatchService } from '../../../../libs/dispatch/src/index.js';
 import { ReportGridService } from '../../../../libs/maps/src/index.js';
 import { LandfillsService } from '../../../../libs/landfills/src/index.js';
+import { CamerasService, IncidentsService } from '../../../../libs/incidents/src/index.js';
 
 /** Concurrency per queue, and the repeatable jobs: the one place to tune the worker. */
 export const PROCESSING = {
@@ -14,6 +15,8 @@ export const PROCESSING = {
   [QueueName.Dispatch]: { concurrency: 2 },
   [QueueName.Maps]: { concurrency: 1 },
   [QueueName.Landfills]: { concurrency: 2 },
+  // Each job is one ingest request's incidents (up to 500); conversions lock per ~100 m cell.
+  [QueueName.Incidents]: { concurrency: 4 },
 } as const;
 
 /** A repeatable job: every N ms or a cron pattern (UTC), with optional job options (e.g. a lock-friendly attempts). */
@@ -36,6 +39,7 @@ export const SCHEDULES: Schedule[] = [
   // critical alerts checked each morning (each alert is re-sent once a week).
   { queue: QueueName.Landfills, id: 'landfills.forecast-all.daily', pattern: '10 19 * * *', job: 'landfills.forecast-all' },
   { queue: QueueName.Landfills, id: 'landfills.alerts-resend.daily', pattern: '0 3 * * *', job: 'landfills.alerts-resend' },
+  { queue: QueueName.Incidents, id: 'cameras.offline-scan.1min', every: 60 * 1000, job: 'cameras.offline-scan' },
 ];
 
 type Handlers = { [K in JobName]?: (data: JobPayloads[K], job: Job) => Promise<unknown> };
@@ -57,6 +61,8 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(DispatchService) private readonly dispatch: DispatchService,
     @Inject(ReportGridService) private readonly grid: ReportGridService,
     @Inject(LandfillsService) private readonly landfills: LandfillsService,
+    @Inject(IncidentsService) private readonly incidents: IncidentsService,
+    @Inject(CamerasService) private readonly cameras: CamerasService,
   ) {}
 
   private handlers(): Handlers {
@@ -69,6 +75,8 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
       'landfills.forecast': (data) => this.landfills.refresh(data.landfillId),
       'landfills.forecast-all': () => this.landfills.refreshAll(),
       'landfills.alerts-resend': () => this.landfills.resendAlerts(),
+      'incidents.process': (data) => this.incidents.process(data.incidentIds),
+      'cameras.offline-scan': () => this.cameras.scanOffline(),
     };
   }
 

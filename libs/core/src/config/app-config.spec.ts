@@ -35,12 +35,20 @@ describe('loadConfig', () => {
 
   it('refuses demo data in production and turns it off by default there', () => {
     const secret = 'a-production-secret-of-more-than-32-chars';
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).DEMO_DATA).toBe(false);
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DEMO_DATA: 'true' })).toThrow(/DEMO_DATA must be false in production/);
+    const cameraKey = 'ab'.repeat(32);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, CAMERA_KEY_ENCRYPTION_KEY: cameraKey }).DEMO_DATA).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, CAMERA_KEY_ENCRYPTION_KEY: cameraKey, DEMO_DATA: 'true' })).toThrow(/DEMO_DATA must be false in production/);
   });
 
   it('refuses the development JWT secret in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET must be set to your own random secret in production/);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be a random secret of at least 32 characters/);
+  });
+
+  it('refuses the development camera key encryption key in production, and a key that is not 32 hex bytes', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-more-than-32-chars' })).toThrow(
+      /CAMERA_KEY_ENCRYPTION_KEY must be set to your own random key in production/,
+    );
+    expect(() => loadConfig({ CAMERA_KEY_ENCRYPTION_KEY: 'abc' })).toThrow(/CAMERA_KEY_ENCRYPTION_KEY must be 64 hex characters/);
   });
 });

@@ -25,6 +25,7 @@ const toBool = ({ value }: { value: unknown }) => {
 };
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
+const DEV_CAMERA_KEY_ENCRYPTION_KEY = '7461a2a2d65f0c5e8f3b1c9d2e4f6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 
@@ -159,6 +160,13 @@ export class AppConfig {
   @IsString()
   CHROMIUM_PATH = '/usr/bin/chromium';
 
+  /**
+   * Encrypts cameras' signing secrets at rest (AES-256-GCM): 64 hex characters (32 bytes). Production
+   * refuses the development default. Changing it makes every stored camera key unusable.
+   */
+  @Matches(/^[0-9a-fA-F]{64}$/)
+  CAMERA_KEY_ENCRYPTION_KEY = DEV_CAMERA_KEY_ENCRYPTION_KEY;
+
   /** Where the built web app lives; empty means dist/web beside the project root. */
   @IsOptional()
   @IsString()
@@ -193,6 +201,7 @@ const EXPECTED: Record<keyof AppConfig, string> = {
   COOKIE_SECURE: 'true or false',
   TRUST_PROXY: 'true or false',
   METRICS_TOKEN: 'a secret of at least 16 characters',
+  CAMERA_KEY_ENCRYPTION_KEY: '64 hex characters (a random 32-byte key, e.g. from `openssl rand -hex 32`)',
 };
 
 export class ConfigError extends Error {
@@ -227,6 +236,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEV_JWT_SECRET) {
     problems.push({ variable: 'JWT_SECRET', expected: 'set to your own random secret in production', got: undefined });
+  }
+  if (config.NODE_ENV === 'production' && config.CAMERA_KEY_ENCRYPTION_KEY === DEV_CAMERA_KEY_ENCRYPTION_KEY) {
+    problems.push({ variable: 'CAMERA_KEY_ENCRYPTION_KEY', expected: 'set to your own random key in production', got: undefined });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -22,7 +22,7 @@ export interface JobPayloads {
   'reports.autoclose': Record<string, never>;
   'dispatch.follow_up': { reportId: string; reopenCount: number };
   'maps.fold-grid': Record<string, never>;
-  'incidents.process': { incidentId: string };
+  'incidents.process': { incidentIds: string[] };
   'cameras.offline-scan': Record<string, never>;
   'hotspots.nightly': Record<string, never>;
   'landfills.forecast-all': Record<string, never>;
