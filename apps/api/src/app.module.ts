@@ -37,6 +37,7 @@ import { OgcExportController } from './ogc/ogc-export.controller.js';
 import { IncidentsModule } from '../../../libs/incidents/src/index.js';
 import { CamerasController } from './incidents/cameras.controller.js';
 import { IncidentsController } from './incidents/incidents.controller.js';
+import { ClientConfigController } from './client-config/client-config.controller.js';
 
 @Module({})
 export class ApiModule {
@@ -60,7 +61,7 @@ export class ApiModule {
         LandfillsModule,
         IncidentsModule,
       ],
-      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController, OgcController, OgcExportController, TilesController, DispatchController, LandfillsController, CamerasController, IncidentsController],
+      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController, OgcController, OgcExportController, TilesController, DispatchController, LandfillsController, CamerasController, IncidentsController, ClientConfigController],
       providers: [RedisProbe, MetricsService, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

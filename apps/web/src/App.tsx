@@ -15,7 +15,8 @@ import { CityMap } from './map/CityMap';
 import { AkimPage } from './akim/AkimPage';
 import { DispatchPage } from './dispatch/DispatchPage';
 import { staffDictionaries } from './i18n/staff-strings';
-import { useLocation, type RouteName } from './router';
+import { Link, useLocation, type RouteName } from './router';
+import { RESIDENT_ROUTES, ResidentScreens } from './resident/ResidentScreens';
 
 type LoadState = 'loading' | 'ready' | 'error';
 
@@ -34,6 +35,14 @@ function pageTitle(route: RouteName, t: Dictionary, lang: Lang): string {
     case 'dispatch':
     case 'akim':
       return `${staffDictionaries[lang][route === 'dispatch' ? 'dispatchTitle' : 'akimTitle']} · ${t.appName}`;
+    case 'report':
+      return `${t.res.reportTitle} · ${t.appName}`;
+    case 'reportDetail':
+      return `${t.res.reportPageTitle} · ${t.appName}`;
+    case 'myReports':
+      return `${t.res.myTitle} · ${t.appName}`;
+    case 'crew':
+      return `${t.res.crewTitle} · ${t.appName}`;
     default:
       return `${t.appName} · ${t.tagline}`;
   }
@@ -92,6 +101,13 @@ export function App() {
             {mapFailed && loadState !== 'error' && <ErrorBanner message={t.mapError} />}
           </div>
           <Legend />
+          <Link to="/report" className="report-cta" data-testid="report-cta">
+            {t.res.navReport}
+          </Link>
+        </main>
+      ) : RESIDENT_ROUTES.has(route) ? (
+        <main className="resident-area">
+          <ResidentScreens route={route} cities={cities} districts={districts} />
         </main>
       ) : route === 'dispatch' || route === 'akim' ? (
         <main className="staff-area">

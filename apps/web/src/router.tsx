@@ -6,7 +6,7 @@ import { forwardRef, useMemo, useSyncExternalStore, type AnchorHTMLAttributes, t
  * every unknown non-API GET with index.html.
  */
 
-export type RouteName = 'map' | 'signin' | 'signup' | 'forgotPassword' | 'resetPassword' | 'dispatch' | 'akim' | 'notFound';
+export type RouteName = 'map' | 'signin' | 'signup' | 'forgotPassword' | 'resetPassword' | 'dispatch' | 'akim' | 'notFound' | 'report' | 'reportDetail' | 'myReports' | 'crew';
 
 const ROUTES: Record<string, RouteName> = {
   '/': 'map',
@@ -16,10 +16,16 @@ const ROUTES: Record<string, RouteName> = {
   '/reset-password': 'resetPassword',
   '/dispatch': 'dispatch',
   '/akim': 'akim',
+  '/report': 'report',
+  '/my-reports': 'myReports',
+  '/crew': 'crew',
 };
 
+/** Screens with an id in the path. */
+const PATTERNS: [RegExp, RouteName][] = [[/^\/reports\/[0-9a-f-]{36}$/i, 'reportDetail']];
+
 /** Where a role lands after signing in (when no `next` says otherwise). */
-const ROLE_HOMES: Partial<Record<string, string>> = { dispatcher: '/dispatch', akim: '/akim' };
+const ROLE_HOMES: Partial<Record<string, string>> = { dispatcher: '/dispatch', akim: '/akim', crew: '/crew' };
 
 export function roleHome(role: string | null | undefined): string {
   return (role && ROLE_HOMES[role]) || '/';
@@ -51,7 +57,8 @@ function normalisePath(pathname: string): string {
 }
 
 export function routeOf(pathname: string): RouteName {
-  return ROUTES[normalisePath(pathname)] ?? 'notFound';
+  const path = normalisePath(pathname);
+  return ROUTES[path] ?? PATTERNS.find(([re]) => re.test(path))?.[1] ?? 'notFound';
 }
 
 export interface Location {

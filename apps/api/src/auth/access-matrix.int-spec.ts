@@ -53,6 +53,7 @@ const MATRIX: Record<string, RouteCase> = {
   'PATCH /api/v1/admin/users/:id': { allowed: ['admin'], request: (c) => ({ url: `/api/v1/admin/users/${c.ids.spareUser}`, payload: { disabled: false } }) },
   'GET /api/v1/audit': { allowed: ['akim', 'admin'] },
   'GET /api/v1/categories': { allowed: EVERYONE },
+  'GET /api/v1/client-config': { allowed: EVERYONE },
   'POST /api/v1/reports': { allowed: EVERYONE, request: (c) => ({ payload: { lon: 76.93 + Math.random() / 100, lat: 43.2567, category: 'household', size: 'bag' } }) },
   'GET /api/v1/reports': { allowed: EVERYONE },
   'GET /api/v1/reports/nearby': { allowed: EVERYONE, request: () => ({ url: '/api/v1/reports/nearby?lon=76.93&lat=43.25' }) },

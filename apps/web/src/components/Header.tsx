@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { Link } from '../router';
 import { AccountArea } from './AccountArea';
 import { StaffNav } from '../dispatch/StaffNav';
+import { ResidentNav } from '../resident/ResidentNav';
 
 const ALL = '__all__';
 
@@ -76,6 +77,7 @@ export function Header({ cities, selectedSlug, onSelectCity, showCityPicker = tr
         </label>
       </div>
       <StaffNav />
+      <ResidentNav />
       <AccountArea />
     </header>
   );

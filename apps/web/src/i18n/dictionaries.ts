@@ -1,4 +1,5 @@
-import type { Lang } from '../api/types';
+import type { Lang } from '../api/types.js';
+import { residentStrings } from './resident-strings.js';
 
 /**
  * UI strings. Every user-visible string of the web app comes from here;
@@ -152,6 +153,7 @@ const en = {
   notFoundTitle: 'Page not found',
   notFoundText: 'There is nothing at this address.',
   backToMap: 'Back to the map',
+  res: residentStrings.en,
 };
 
 export type Dictionary = typeof en;
@@ -296,6 +298,7 @@ const ru: Dictionary = {
   notFoundTitle: 'Страница не найдена',
   notFoundText: 'По этому адресу ничего нет.',
   backToMap: 'Вернуться к карте',
+  res: residentStrings.ru,
 };
 
 const kk: Dictionary = {
@@ -438,6 +441,7 @@ const kk: Dictionary = {
   notFoundTitle: 'Бет табылмады',
   notFoundText: 'Бұл мекенжай бойынша ештеңе жоқ.',
   backToMap: 'Картаға оралу',
+  res: residentStrings.kk,
 };
 
 export const LANGS: readonly Lang[] = ['kk', 'ru', 'en'];

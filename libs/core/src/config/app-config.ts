@@ -171,6 +171,16 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   WEB_DIST_DIR?: string;
+
+  /** A MapLibre style URL for the web map's base layer (e.g. OpenStreetMap-based); unset or unloadable: the offline style. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/)
+  MAP_STYLE_URL?: string;
+
+  /** A Nominatim-compatible geocoder (its base URL, `/search` is appended); unset: the web app shows no address search. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/)
+  GEOCODER_URL?: string;
 }
 
 const EXPECTED: Record<keyof AppConfig, string> = {
@@ -202,6 +212,8 @@ const EXPECTED: Record<keyof AppConfig, string> = {
   TRUST_PROXY: 'true or false',
   METRICS_TOKEN: 'a secret of at least 16 characters',
   CAMERA_KEY_ENCRYPTION_KEY: '64 hex characters (a random 32-byte key, e.g. from `openssl rand -hex 32`)',
+  MAP_STYLE_URL: 'the http(s) URL of a MapLibre style JSON',
+  GEOCODER_URL: 'the http(s) base URL of a Nominatim-compatible geocoder',
 };
 
 export class ConfigError extends Error {
