@@ -138,7 +138,8 @@ export function daysUntil(tonnes: number, rate: Scenario): number | null {
 export function forecast(input: ForecastInput): Forecast {
   const weeks = weeklyTotals(input.dailyTonnes);
   const fit = theilSen(weeks);
-  const keep = 1 - Math.min(100, Math.max(0, input.divertPercent ?? 0)) / 100;
+  const divertPercent = Math.min(100, Math.max(0, input.divertPercent ?? 0));
+  const keep = 1 - divertPercent / 100;
   const central = (x: number) => fit.intercept + fit.slope * x;
   const through = (s: number) => (x: number) => fit.medianY + s * (x - fit.medianX);
   const scenarios = {
@@ -173,7 +174,7 @@ export function forecast(input: ForecastInput): Forecast {
     rateLowTonnesPerDay: now(through(fit.slopeLow)),
     rateHighTonnesPerDay: now(through(fit.slopeHigh)),
     slopeTonnesPerWeek: fit.slope,
-    divertPercent: (1 - keep) * 100,
+    divertPercent,
     milestones,
     projection,
   };

@@ -7,3 +7,4 @@ export * from './browser.js';
 export * from './http.js';
 export * from './media-fixtures.js';
 export * from './camera-client.js';
+export * from './smtp.js';

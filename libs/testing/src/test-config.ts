@@ -16,6 +16,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     OUTBOX_MAX_BACKOFF_MS: '1000',
     // Uploaded media of tests never lands in the project's var/media.
     MEDIA_DIR: join(tmpdir(), `taza-test-media-${process.pid}`),
+    // Nor do the emails of tests without an SMTP server land in var/mail.
+    MAIL_DIR: join(tmpdir(), `taza-test-mail-${process.pid}-${randomBytes(4).toString('hex')}`),
     ...overrides,
   });
 }

@@ -12,7 +12,7 @@ export class IdParam {
   id: string;
 }
 
-export class IntakeDto {
+class TicketFields {
   @ApiProperty({ example: '2026-11-30', description: 'the day the waste arrived (not in the future)' })
   @IsString({ message: 'date must be a date YYYY-MM-DD' })
   @Matches(DATE, { message: 'date must be a date YYYY-MM-DD' })
@@ -34,6 +34,9 @@ export class IntakeDto {
   @MaxLength(60)
   sourceCity?: string;
 
+}
+
+export class IntakeDto extends TicketFields {
   @ApiPropertyOptional({ description: 'the weighbridge ticket number: a repeat is refused' })
   @IsOptional()
   @IsString()
@@ -41,12 +44,12 @@ export class IntakeDto {
   ticketId?: string;
 }
 
-export class WeighbridgeTicketDto extends IntakeDto {
+export class WeighbridgeTicketDto extends TicketFields {
   @ApiProperty({ description: 'the ticket number in the weighbridge system: posting it again stores nothing new' })
   @IsString({ message: 'ticketId is required' })
   @Matches(/\S/, { message: 'ticketId must not be blank' })
   @MaxLength(100, { message: 'ticketId must be at most 100 characters' })
-  declare ticketId: string;
+  ticketId: string;
 }
 
 export class SurveyDto {

@@ -1,47 +1,15 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
+import { readdir, readFile } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../../api/src/app.factory.js';
 import { AccountsService } from '../../../../libs/accounts/src/index.js';
 import { CitiesService } from '../../../../libs/cities/src/index.js';
 import { QueueName, QueueRegistry, type AppConfig } from '../../../../libs/core/src/index.js';
 import { NotificationsService } from '../../../../libs/notifications/src/index.js';
-import { createTestDatabase, freePort, jpegPhoto, multipartBody, obliterateQueues, signIn, testConfig, waitFor, type TestDatabase } from '../../../../libs/testing/src/index.js';
+import { createTestDatabase, freePort, jpegPhoto, multipartBody, obliterateQueues, signIn, startSmtp, stopSmtp, testConfig, textOf, waitFor, type Mail, type TestDatabase } from '../../../../libs/testing/src/index.js';
 import { createWorker } from '../worker.factory.js';
-
-interface Mail {
-  to: string[];
-  raw: string;
-  text: string;
-}
-
-/** The plain-text body of a single-part message, whatever its transfer encoding. */
-function textOf(raw: string): string {
-  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
-  const body = rest.join('\n\n');
-  return /content-transfer-encoding:\s*base64/i.test(head) ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : body;
-}
-
-/** A real SMTP server in the test process: what the worker's SMTP client delivers lands here. */
-async function startSmtp(port: number, inbox: Mail[]): Promise<SMTPServer> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, text: textOf(raw) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return server;
-}
 
 describe('report emails and the rating deadline (API + worker + real SMTP)', () => {
   let db: TestDatabase;
@@ -68,7 +36,7 @@ describe('report emails and the rating deadline (API + worker + real SMTP)', () 
   afterAll(async () => {
     await worker?.close();
     await api?.close();
-    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+    await stopSmtp(smtp);
     await obliterateQueues(config);
     await db?.drop();
   });
@@ -125,9 +93,28 @@ describe('report emails and the rating deadline (API + worker + real SMTP)', () 
     await waitFor(() => mailsTo('stale@example.kz').some((m) => /not rated within 14 days/.test(m.text)), { what: 'the closing email' });
   });
 
-  it('keeps the email as a row, unsent, when no mail server is configured', async () => {
+  it('writes the email to the mail folder as an .eml file when no SMTP server is configured (development)', async () => {
     const noSmtp = testConfig(db.url, { QUEUE_PREFIX: config.QUEUE_PREFIX });
     const bare = await createWorker(noSmtp);
+    try {
+      const [{ id }] = await ds.query(
+        `INSERT INTO notifications (channel, recipient, subject, body) VALUES ('email', 'x@example.kz', 'Тест / Test', 'Сәлем, hello') RETURNING id`,
+      );
+      expect(await bare.get(NotificationsService).send(id, false)).toBe('sent');
+      const files = (await readdir(noSmtp.MAIL_DIR!)).filter((f) => f.endsWith('.eml'));
+      expect(files).toHaveLength(1);
+      const raw = await readFile(`${noSmtp.MAIL_DIR}/${files[0]}`, 'utf8');
+      expect(raw).toMatch(/^To: x@example\.kz$/m);
+      expect(textOf(raw)).toContain('Сәлем, hello');
+      expect((await ds.query(`SELECT status FROM notifications WHERE id = $1`, [id]))[0].status).toBe('sent');
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('keeps the email as a row, unsent, in production without a mail server', async () => {
+    const production = testConfig(db.url, { QUEUE_PREFIX: config.QUEUE_PREFIX, NODE_ENV: 'production', DEMO_DATA: 'false', JWT_SECRET: 'a-production-secret-of-more-than-32-chars' });
+    const bare = await createWorker(production);
     try {
       const [{ id }] = await ds.query(
         `INSERT INTO notifications (channel, recipient, subject, body) VALUES ('email', 'x@example.kz', 's', 'b') RETURNING id`,

@@ -135,13 +135,21 @@ export class AppConfig {
   @MinLength(16)
   METRICS_TOKEN?: string;
 
-  /** Outgoing mail: smtp://user:pass@host:port (smtps:// for TLS). Unset: emails wait in the table, unsent. */
+  /**
+   * Outgoing mail: smtp://user:pass@host:port (smtps:// for TLS). Unset: outside production each email is
+   * written to MAIL_DIR as an .eml file; in production it stays in the table, unsent.
+   */
   @IsOptional()
   @Matches(/^smtps?:\/\/[^\s]+$/)
   SMTP_URL?: string;
 
   @IsString()
   MAIL_FROM = 'Taza Map <no-reply@taza.example>';
+
+  /** Where emails are written as .eml files when SMTP_URL is unset (not in production); empty means var/mail. */
+  @IsOptional()
+  @IsString()
+  MAIL_DIR?: string;
 
   /** The public address of the web app, for links in emails. */
   @Matches(/^https?:\/\/[^\s]+$/)
@@ -204,6 +212,7 @@ const EXPECTED: Record<keyof AppConfig, string> = {
   CHROMIUM_PATH: 'the path of a Chromium executable',
   SMTP_URL: 'a URL like smtp://user:password@mail.example:587',
   MAIL_FROM: 'a From address, e.g. Taza Map <no-reply@city.kz>',
+  MAIL_DIR: 'a directory path',
   PUBLIC_URL: 'the public http(s) URL of the web app',
   JWT_SECRET: 'a random secret of at least 32 characters',
   ACCESS_TOKEN_TTL_SECONDS: 'an integer number of seconds from 60 to 3600',
