@@ -74,6 +74,12 @@ export function cameraView(c: CameraRow) {
   };
 }
 
+/** A camera as a GeoJSON Feature: its position is the geometry, its view sector a property. */
+export function cameraFeature(c: CameraRow) {
+  const { position, ...properties } = cameraView(c);
+  return { type: 'Feature' as const, id: c.id, geometry: { type: 'Point' as const, coordinates: [position.lon, position.lat] }, properties };
+}
+
 /** The camera registry: admins' CRUD and keys, signed-request checks, heartbeats and offline detection. */
 @Injectable()
 export class CamerasService {
@@ -97,7 +103,7 @@ export class CamerasService {
     if (!place) throw IncidentsErrors.outsideServiceArea();
     const id = await this.cameras.insert(place.cityId, { ...CAMERA_DEFAULTS, ...f });
     this.logger.log({ msg: 'camera registered', cameraId: id, cityId: place.cityId });
-    return cameraView((await this.cameras.get(id))!);
+    return cameraFeature((await this.cameras.get(id))!);
   }
 
   async update(id: string, f: Partial<CameraFields> & { status?: CameraStatus }) {
@@ -111,21 +117,21 @@ export class CamerasService {
       cityId = place.cityId;
     }
     await this.cameras.update(id, { ...f, cityId });
-    return cameraView((await this.cameras.get(id))!);
+    return cameraFeature((await this.cameras.get(id))!);
   }
 
   /** Staff read the cameras of the cities they may read; offline ones first. */
   async list(p: UserPrincipal, cityId?: string, status?: CameraStatus) {
     const readable = readableCities(p);
     const cityIds = cityId ? (readable === null || readable.includes(cityId) ? [cityId] : []) : readable;
-    return (await this.cameras.list(cityIds, status)).map(cameraView);
+    return { type: 'FeatureCollection' as const, features: (await this.cameras.list(cityIds, status)).map(cameraFeature) };
   }
 
   async get(p: UserPrincipal, id: string) {
     const c = await this.cameras.get(id);
     const readable = readableCities(p);
     if (!c || (readable !== null && !readable.includes(c.cityId))) throw IncidentsErrors.notFound('camera');
-    return cameraView(c);
+    return cameraFeature(c);
   }
 
   offlineIn(cityId: string) {

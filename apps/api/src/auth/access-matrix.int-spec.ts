@@ -285,7 +285,7 @@ describe('access matrix: every route x every kind of caller', () => {
     ctx.ids.almatyAlert = (await app.get(DataSource).query(`INSERT INTO landfill_alerts (landfill_id, level, fill_percent) VALUES ($1, 'warning', 80.5) RETURNING id`, [ctx.ids.landfillAlmaty]))[0].id;
     // CCTV: an Almaty camera (demo key), an incident with a snapshot and a clip, two to review.
     const camera = { keyId: 'demo-almaty-1', secret: 'taza-demo-camera-secret-almaty-1' };
-    ctx.ids.camera = (await app.inject({ method: 'GET', url: `/api/v1/cameras?cityId=${ctx.ids.almaty}`, headers: headers.admin })).json()[0].id;
+    ctx.ids.camera = (await app.inject({ method: 'GET', url: `/api/v1/cameras?cityId=${ctx.ids.almaty}`, headers: headers.admin })).json().features[0].id;
     const sendIncident = async (eventId: string, files: { field: string; filename: string; contentType: string; data: Buffer }[] = []) => {
       const form = multipartBody({ eventId, occurredAt: new Date().toISOString(), confidence: '0.5', class: 'dumping' }, files);
       return (await cameraRequest(app, camera, { url: '/api/v1/incidents', payload: form.body, contentType: form.contentType })).json().incidentId as string;

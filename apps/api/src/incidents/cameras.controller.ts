@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { GEOJSON_CONTENT_TYPE } from '../../../../libs/core/src/index.js';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { UserPrincipal } from '../../../../libs/accounts/src/index.js';
 import { CamerasService, IncidentsErrors, type CameraCaller } from '../../../../libs/incidents/src/index.js';
@@ -16,16 +18,18 @@ export class CamerasController {
   @Get('cameras')
   @Roles('dispatcher', 'akim', 'admin')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Cameras of the cities you may read: view sector, status (offline first), last heartbeat, precision' })
-  list(@CurrentPrincipal() p: UserPrincipal, @Query() q: CameraListQuery) {
+  @ApiOperation({ summary: 'Cameras of the cities you may read (GeoJSON points): view sector, status (offline first), last heartbeat, precision' })
+  list(@CurrentPrincipal() p: UserPrincipal, @Query() q: CameraListQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('content-type', GEOJSON_CONTENT_TYPE);
     return this.cameras.list(p, q.cityId, q.status);
   }
 
   @Get('cameras/:id')
   @Roles('dispatcher', 'akim', 'admin')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'One camera' })
-  get(@CurrentPrincipal() p: UserPrincipal, @Param() params: CameraIdParam) {
+  @ApiOperation({ summary: 'One camera (GeoJSON Feature)' })
+  get(@CurrentPrincipal() p: UserPrincipal, @Param() params: CameraIdParam, @Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('content-type', GEOJSON_CONTENT_TYPE);
     return this.cameras.get(p, params.id);
   }
 

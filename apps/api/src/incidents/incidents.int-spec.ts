@@ -267,7 +267,8 @@ describe('CCTV incidents: signed intake, idempotency, review, conversion into re
       expect(after.incidentsToReview.map((i: { id: string }) => i.id)).not.toEqual(expect.arrayContaining([low]));
       expect(after.incidentsToReview.map((i: { id: string }) => i.id)).not.toEqual(expect.arrayContaining([noise]));
       const cameras = (await t.app.inject({ method: 'GET', url: `/api/v1/cameras?cityId=${almatyId}`, headers: dispatcher })).json();
-      expect(cameras.find((c: { name: string }) => c.name === 'Almaty outskirts camera 1').precision).toEqual({ reviewed: 2, confirmed: 1, ratio: 0.5 });
+      const camera = cameras.features.find((c: { properties: { name: string } }) => c.properties.name === 'Almaty outskirts camera 1');
+      expect(camera.properties.precision).toEqual({ reviewed: 2, confirmed: 1, ratio: 0.5 });
     });
   });
 
@@ -281,7 +282,7 @@ describe('CCTV incidents: signed intake, idempotency, review, conversion into re
       });
       expect(created.statusCode).toBe(201);
       const camera = created.json();
-      expect(camera).toMatchObject({ cityId: almatyId, status: 'active', autoConfirmConfidence: 0.85, view: { type: 'Polygon' } });
+      expect(camera).toMatchObject({ type: 'Feature', geometry: { type: 'Point', coordinates: [76.93, 43.25] }, properties: { cityId: almatyId, status: 'active', autoConfirmConfidence: 0.85, view: { type: 'Polygon' } } });
       const key = (await t.app.inject({ method: 'POST', url: `/api/v1/admin/cameras/${camera.id}/keys`, headers: admin, payload: { keyId: 'test-camera-key' } })).json();
 
       const beat = await cameraRequest(t.app, key, { url: '/api/v1/cameras/heartbeat' });
@@ -294,11 +295,11 @@ describe('CCTV incidents: signed intake, idempotency, review, conversion into re
       const queue = (await t.app.inject({ method: 'GET', url: '/api/v1/dispatch/queue', headers: dispatcher })).json();
       expect(queue.offlineCameras.map((c: { id: string }) => c.id)).toContain(camera.id);
       const listed = (await t.app.inject({ method: 'GET', url: '/api/v1/cameras?status=offline', headers: dispatcher })).json();
-      expect(listed.map((c: { id: string }) => c.id)).toContain(camera.id);
+      expect(listed.features.map((c: { id: string }) => c.id)).toContain(camera.id);
 
       expect((await cameraRequest(t.app, key, { url: '/api/v1/cameras/heartbeat', payload: {} })).json().status).toBe('active');
       const back = (await t.app.inject({ method: 'GET', url: `/api/v1/cameras/${camera.id}`, headers: dispatcher })).json();
-      expect(back).toMatchObject({ status: 'active', offlineSince: null });
+      expect(back.properties).toMatchObject({ status: 'active', offlineSince: null });
 
       // Retired: refused.
       await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/cameras/${camera.id}`, headers: admin, payload: { status: 'retired' } });

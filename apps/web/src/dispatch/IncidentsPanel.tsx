@@ -81,7 +81,7 @@ function IncidentItemView({ incident, api, action, highlighted, onLocate }: { in
       <div className="staff-incident">
         {snapshot ? <img className="staff-incident__snapshot" src={snapshot} alt={s.snapshotAlt} /> : <div className="staff-incident__snapshot staff-incident__snapshot--none">{s.noSnapshot}</div>}
         <div>
-          <div className="staff-item__title">{s.incidentClasses[incident.detectedClass] ?? incident.detectedClass}</div>
+          <div className="staff-item__title">{s.incidentClasses[incident.class] ?? incident.class}</div>
           <div className="staff-item__meta">
             <span>{incident.cameraName ?? incident.cameraId.slice(0, 8)}</span>
             <span>{formatDateTime(incident.occurredAt, lang)}</span>
@@ -89,8 +89,8 @@ function IncidentItemView({ incident, api, action, highlighted, onLocate }: { in
               {s.confidence}: {formatPercent(incident.confidence, lang)}
             </span>
           </div>
-          {incident.location && (
-            <button type="button" className="staff-link" onClick={() => onLocate(incident.location!.lon, incident.location!.lat, incident.id)}>
+          {incident.position && (
+            <button type="button" className="staff-link" onClick={() => onLocate(incident.position!.lon, incident.position!.lat, incident.id)}>
               {s.showOnMap}
             </button>
           )}

@@ -146,8 +146,8 @@ export function incidentsOverlay(incidents: IncidentItem[]): Overlay {
     data: {
       type: 'FeatureCollection',
       features: incidents
-        .filter((i) => i.location)
-        .map((i) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [i.location!.lon, i.location!.lat] }, properties: { id: i.id } })),
+        .filter((i) => i.position)
+        .map((i) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [i.position!.lon, i.position!.lat] }, properties: { id: i.id } })),
     },
     clickable: [DISPATCH_LAYERS.incidents],
     layers: [

@@ -150,11 +150,12 @@ export interface IncidentItem {
   id: string;
   cameraId: string;
   cameraName?: string | null;
-  detectedClass: string;
+  /** dumping, vehicle_unloading, fire, littering */
+  class: string;
   confidence: number;
   occurredAt: string;
   status: string;
-  location: { lon: number; lat: number } | null;
+  position: { lon: number; lat: number } | null;
   snapshotUrl: string | null;
 }
 
@@ -305,7 +306,7 @@ export function makeStaffApi(f: Fetcher) {
     hotspots: (cityId?: string) => optional<HotspotCollection>(f, `/api/v1/hotspots${qs({ cityId, limit: 200 })}`),
     cameraSuggestions: (cityId?: string) => optional<unknown>(f, `/api/v1/hotspots/camera-suggestions${qs({ cityId })}`),
     cameras: (cityId?: string) => optional<unknown>(f, `/api/v1/cameras${qs({ cityId })}`),
-    incidentsToReview: (cityId?: string) => optional<unknown>(f, `/api/v1/incidents${qs({ cityId, status: 'pending_review' })}`),
+    incidentsToReview: (cityId?: string) => optional<unknown>(f, `/api/v1/incidents${qs({ cityId, status: 'pending' })}`),
     confirmIncident: (id: string) => call<unknown>(f, 'POST', `/api/v1/incidents/${id}/confirm`, {}),
     dismissIncident: (id: string, reason: string) => call<unknown>(f, 'POST', `/api/v1/incidents/${id}/dismiss`, { reason }),
     districtStats: (cityId?: string) => call<DistrictFigures[]>(f, 'GET', `/api/v1/stats/districts${qs({ cityId })}`),
