@@ -79,7 +79,7 @@ export interface AlertRow {
   acknowledgedAt: Date | null;
   acknowledgedBy: string | null;
   acknowledgedByName: string | null;
-  ackNote: string | null;
+  note: string | null;
   rearmedAt: Date | null;
 }
 
@@ -96,7 +96,7 @@ const ALERT_COLUMNS = `
   COALESCE((SELECT array_agg(lc.city_id ORDER BY lc.city_id) FROM landfill_cities lc WHERE lc.landfill_id = l.id), '{}') AS "cityIds",
   a.level, a.fill_percent::float8 AS "fillPercent", to_char(a.full_on, 'YYYY-MM-DD') AS "fullOn", a.raised_at AS "raisedAt",
   a.last_sent_at AS "lastSentAt", a.sent_count AS "sentCount", a.acknowledged_at AS "acknowledgedAt", a.acknowledged_by AS "acknowledgedBy",
-  u.display_name AS "acknowledgedByName", a.ack_note AS "ackNote", a.rearmed_at AS "rearmedAt"`;
+  u.display_name AS "acknowledgedByName", a.ack_note AS note, a.rearmed_at AS "rearmedAt"`;
 
 /** All SQL of landfills, measurements, forecasts, alerts and weighbridge keys. */
 @Injectable()

@@ -53,8 +53,8 @@ export class LandfillsService {
   // ---- reads ---------------------------------------------------------------------------------
 
   /** The landfills the caller sees as GeoJSON, with today's fill level, the stored forecast and live alerts. */
-  async list(p: UserPrincipal) {
-    const rows = await this.repo.list(readableCities(p));
+  async list(p: UserPrincipal, cityId?: string) {
+    const rows = await this.repo.list(scopeOf(p, cityId));
     const forecasts = await this.repo.latestForecasts(rows.map((r) => r.id));
     const alerts = await this.repo.liveAlertsOf(rows.map((r) => r.id));
     const features = await Promise.all(
@@ -70,7 +70,7 @@ export class LandfillsService {
             usedM3: round(now.usedM3, 1),
             fillPercent: round(now.fillPercent, 2),
             lastSurvey: now.survey,
-            forecast: forecasts.get(l.id) ?? null,
+            forecast: storedView(forecasts.get(l.id)),
             alerts: alerts.filter((a) => a.landfillId === l.id).map((a) => ({ id: a.id, level: a.level, raisedAt: a.raisedAt, acknowledged: a.acknowledgedAt !== null })),
           },
         };
@@ -125,7 +125,7 @@ export class LandfillsService {
       landfill: this.view(l),
       from,
       to,
-      days,
+      points: days,
       forecast: {
         asOf: l.today,
         windowDays: FORECAST_WINDOW_DAYS,
@@ -137,8 +137,8 @@ export class LandfillsService {
         rateLowTonnesPerDay: round(f.forecast.rateLowTonnesPerDay, 2),
         rateHighTonnesPerDay: round(f.forecast.rateHighTonnesPerDay, 2),
         slopeTonnesPerWeek: round(f.forecast.slopeTonnesPerWeek, 2),
-        milestones: f.milestones,
-        projection: f.forecast.projection
+        thresholds: thresholdsOf(f.milestones),
+        points: f.forecast.projection
           .filter((pt, i, all) => i === 0 || all[i - 1].lowM3 < l.capacityM3)
           .map((pt) => ({
             day: addDays(l.today, pt.days),
@@ -302,8 +302,8 @@ export class LandfillsService {
     });
   }
 
-  listAlerts(p: UserPrincipal, q: { state?: 'open' | 'acknowledged' | 'all'; landfillId?: string; limit?: number }) {
-    return this.repo.listAlerts(readableCities(p), { state: q.state ?? 'all', landfillId: q.landfillId, limit: q.limit ?? 100 });
+  listAlerts(p: UserPrincipal, q: { cityId?: string; state?: 'open' | 'acknowledged' | 'all'; landfillId?: string; limit?: number }) {
+    return this.repo.listAlerts(scopeOf(p, q.cityId), { state: q.state ?? 'all', landfillId: q.landfillId, limit: q.limit ?? 100 });
   }
 
   /** An akim of a city using the landfill acknowledges an alert with a note (the reminders stop). */
@@ -335,8 +335,7 @@ export class LandfillsService {
   }
 
   listDiversion(p: UserPrincipal, q: { cityId?: string; from?: string; to?: string }) {
-    const readable = readableCities(p);
-    const scope = q.cityId ? (readable === null || readable.includes(q.cityId) ? [q.cityId] : []) : readable;
+    const scope = scopeOf(p, q.cityId);
     const to = q.to ?? new Date().toISOString().slice(0, 10);
     return this.repo.listDiversion(scope, q.from ?? addDays(to, -365), to);
   }
@@ -473,6 +472,26 @@ export class LandfillsService {
   private view(l: LandfillRow) {
     return { id: l.id, name: l.name, status: l.status, capacityM3: l.capacityM3, densityTPerM3: l.density, openedOn: l.openedOn, operator: l.operator, cityIds: l.cityIds };
   }
+}
+
+/** The cities a caller reads, narrowed by the `cityId` asked for (another city's id reads nothing). */
+function scopeOf(p: UserPrincipal, cityId: string | undefined): string[] | null {
+  const readable = readableCities(p);
+  if (!cityId) return readable;
+  return readable === null || readable.includes(cityId) ? [cityId] : [];
+}
+
+type MilestoneDates = { percent: number; reached: boolean; date: string | null; low: string | null; high: string | null };
+
+/** Milestones keyed by line: {"80": {reached, date, low, high}, ...}. */
+function thresholdsOf(milestones: MilestoneDates[]): Record<string, Omit<MilestoneDates, 'percent'>> {
+  return Object.fromEntries(milestones.map(({ percent, ...rest }) => [String(percent), rest]));
+}
+
+function storedView(f: StoredForecast | undefined) {
+  if (!f) return null;
+  const { milestones, ...rest } = f;
+  return { ...rest, thresholds: thresholdsOf(milestones) };
 }
 
 /** CSV column names to the JSON body's names. */

@@ -6,7 +6,7 @@ import type { Geometry } from '../../../../libs/core/src/index.js';
 import { LandfillsErrors, LandfillsService } from '../../../../libs/landfills/src/index.js';
 import { CurrentPrincipal, Public, Roles } from '../auth/access.decorator.js';
 import { isMultipart, readMultipart } from '../common/multipart.js';
-import { AcknowledgeDto, AlertListQuery, DiversionDto, DiversionQuery, IdParam, IntakeDto, LandfillDto, SeriesQuery, SurveyDto, WeighbridgeDto, WeighbridgeTicketDto } from './landfills.dto.js';
+import { AcknowledgeDto, AlertListQuery, CityQuery, DiversionDto, DiversionQuery, IdParam, IntakeDto, LandfillDto, SeriesQuery, SurveyDto, WeighbridgeDto, WeighbridgeTicketDto } from './landfills.dto.js';
 
 const CSV_MAX_BYTES = 5 * 1024 * 1024;
 
@@ -42,8 +42,8 @@ export class LandfillsController {
   @Get('landfills')
   @Roles('dispatcher', 'akim', 'admin')
   @ApiOperation({ summary: 'Landfills of your cities as GeoJSON: fill level today, the stored forecast, live alerts' })
-  list(@CurrentPrincipal() p: UserPrincipal) {
-    return this.landfills.list(p);
+  list(@CurrentPrincipal() p: UserPrincipal, @Query() q: CityQuery) {
+    return this.landfills.list(p, q.cityId);
   }
 
   @Get('landfills/:id/series')

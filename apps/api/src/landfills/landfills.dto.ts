@@ -93,7 +93,14 @@ export class SeriesQuery {
   divertPercent?: number;
 }
 
-export class AlertListQuery {
+export class CityQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'only this city (within what you may read)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'cityId must be a UUID' })
+  cityId?: string;
+}
+
+export class AlertListQuery extends CityQuery {
   @ApiPropertyOptional({ enum: ['open', 'acknowledged', 'all'], default: 'all' })
   @IsOptional()
   @IsIn(['open', 'acknowledged', 'all'], { message: 'state must be one of open, acknowledged, all' })
@@ -150,12 +157,7 @@ export class DiversionDto {
   note?: string;
 }
 
-export class DiversionQuery {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all', { message: 'cityId must be a UUID' })
-  cityId?: string;
-
+export class DiversionQuery extends CityQuery {
   @ApiPropertyOptional({ example: '2026-01-01' })
   @IsOptional()
   @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })

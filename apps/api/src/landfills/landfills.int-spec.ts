@@ -38,7 +38,7 @@ describe('landfills API (real PostGIS)', () => {
     expect(p.fillPercent).toBeLessThan(92);
     expect(body.features[0].geometry.type).toBe('MultiPolygon');
     expect(p.alerts.map((a: { level: string }) => a.level).sort()).toEqual(['critical', 'full_within_year', 'warning']);
-    expect(p.forecast.milestones.find((m: { percent: number }) => m.percent === 100).date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(p.forecast.thresholds['100'].date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     // Astana's is the comfortable one: no alert at all.
     const astana = (await t.app.inject({ method: 'GET', url: '/api/v1/landfills', headers: auth.admin })).json().features.find((f: { id: string }) => f.id === landfill.astana);
     expect(astana.properties.fillPercent).toBeLessThan(40);
@@ -49,23 +49,23 @@ describe('landfills API (real PostGIS)', () => {
     const res = await t.app.inject({ method: 'GET', url: `/api/v1/landfills/${landfill.kostanay}/series`, headers: auth['akim.kostanay'] });
     expect(res.statusCode).toBe(200);
     const s = res.json();
-    expect(s.days).toHaveLength(365);
-    expect(s.days.at(-1).day).toBe(today);
-    expect(s.days.at(-2).intakeTonnes).toBeGreaterThan(200);
-    expect(s.days.some((d: { divertedTonnes: number }) => d.divertedTonnes > 0)).toBe(true);
-    expect(s.days.filter((d: { survey?: unknown }) => d.survey).length).toBeGreaterThanOrEqual(3);
-    expect(s.days.at(-1).fillPercent).toBeGreaterThan(90);
-    expect(s.days[0].fillPercent).toBeLessThan(s.days.at(-1).fillPercent);
-    const full = s.forecast.milestones.find((m: { percent: number }) => m.percent === 100);
-    expect(s.forecast.milestones.find((m: { percent: number }) => m.percent === 80).reached).toBe(true);
+    expect(s.points).toHaveLength(365);
+    expect(s.points.at(-1).day).toBe(today);
+    expect(s.points.at(-2).intakeTonnes).toBeGreaterThan(200);
+    expect(s.points.some((d: { divertedTonnes: number }) => d.divertedTonnes > 0)).toBe(true);
+    expect(s.points.filter((d: { survey?: unknown }) => d.survey).length).toBeGreaterThanOrEqual(3);
+    expect(s.points.at(-1).fillPercent).toBeGreaterThan(90);
+    expect(s.points[0].fillPercent).toBeLessThan(s.points.at(-1).fillPercent);
+    const full = s.forecast.thresholds['100'];
+    expect(s.forecast.thresholds['80'].reached).toBe(true);
     expect(full.low <= full.date && full.date <= full.high).toBe(true);
     expect(full.date < addDays(today, 400)).toBe(true);
     expect(s.forecast.rateLowTonnesPerDay).toBeLessThanOrEqual(s.forecast.rateTonnesPerDay);
-    expect(s.forecast.projection[0]).toEqual({ day: addDays(today, 7), fillPercent: expect.any(Number), lowPercent: expect.any(Number), highPercent: expect.any(Number) });
+    expect(s.forecast.points[0]).toEqual({ day: addDays(today, 7), fillPercent: expect.any(Number), lowPercent: expect.any(Number), highPercent: expect.any(Number) });
 
     const diverted = (await t.app.inject({ method: 'GET', url: `/api/v1/landfills/${landfill.kostanay}/series?divertPercent=30`, headers: auth['akim.kostanay'] })).json();
     expect(diverted.forecast.divertPercent).toBe(30);
-    expect(diverted.forecast.milestones.find((m: { percent: number }) => m.percent === 100).date > full.date).toBe(true);
+    expect(diverted.forecast.thresholds['100'].date > full.date).toBe(true);
 
     const bad = await t.app.inject({ method: 'GET', url: `/api/v1/landfills/${landfill.kostanay}/series?divertPercent=150&from=2020-02-30`, headers: auth['akim.kostanay'] });
     expect(bad.statusCode).toBe(400);
@@ -82,6 +82,10 @@ describe('landfills API (real PostGIS)', () => {
     expect((await post(`/api/v1/landfills/${kostanay}/intake`, 'dispatcher.almaty', { date: today, tonnes: 5 })).statusCode).toBe(404);
     expect((await post(`/api/v1/landfills/${kostanay}/intake`, 'akim.kostanay', { date: today, tonnes: 5 })).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/landfill-alerts', headers: auth['akim.almaty'] })).json()).toEqual([]);
+    const kostanayCity = (await t.ds.query(`SELECT id FROM cities WHERE slug = 'kostanay'`))[0].id;
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/landfill-alerts?cityId=${kostanayCity}`, headers: auth['akim.almaty'] })).json()).toEqual([]);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/landfills?cityId=${kostanayCity}`, headers: auth['akim.almaty'] })).json().features).toEqual([]);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/landfills?cityId=${kostanayCity}`, headers: auth.admin })).json().features).toHaveLength(1);
     expect(await intakeRows(kostanay)).toBe(before);
   });
 
@@ -207,7 +211,7 @@ describe('landfills API (real PostGIS)', () => {
     expect((await post(url, 'akim.kostanay', {})).json().errors[0].field).toBe('note');
     const ack = await post(url, 'akim.kostanay', { note: 'Tender for the new cell is out; a transfer to the regional site is agreed.' });
     expect(ack.statusCode).toBe(200);
-    expect(ack.json()).toMatchObject({ acknowledgedAt: expect.any(String), ackNote: expect.stringMatching(/^Tender/), acknowledgedByName: expect.anything() });
+    expect(ack.json()).toMatchObject({ acknowledgedAt: expect.any(String), note: expect.stringMatching(/^Tender/), acknowledgedByName: expect.anything() });
     expect((await post(url, 'akim.kostanay', { note: 'again' })).statusCode).toBe(409);
     const open = (await t.app.inject({ method: 'GET', url: '/api/v1/landfill-alerts?state=open', headers: auth['akim.kostanay'] })).json();
     expect(open.map((a: { level: string }) => a.level).sort()).toEqual(['full_within_year', 'warning']);
