@@ -112,4 +112,21 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     render: (repo, tile, _filters, scope) => repo.cameras(tile, scope.cityId),
     version: (repo) => repo.camerasVersion(),
   },
+  {
+    id: 'landfills',
+    name: 'Landfills',
+    description: 'Landfill sites with their status and fill level (from the daily forecast); details for staff at /api/v1/landfills.',
+    access: 'public',
+    minzoom: 0,
+    maxzoom: MAX_ZOOM,
+    filters: [],
+    fields: {
+      id: 'String: landfill UUID',
+      name: 'String: the site\'s name',
+      status: 'String: operating, closing or closed',
+      fill_percent: 'Number: used share of the design capacity, percent, one decimal (absent before the first forecast)',
+    },
+    render: (repo, tile) => repo.landfills(tile),
+    version: (repo) => repo.landfillsVersion(),
+  },
 ];

@@ -115,6 +115,18 @@ const CAMERAS_SQL = `
   )
   SELECT ST_AsMVT(features.*, 'cameras', ${TILE_EXTENT}, 'geom') AS mvt FROM features WHERE features.geom IS NOT NULL`;
 
+/** Landfill sites: public fields only (name, status, the fill level of the latest daily forecast). */
+const LANDFILLS_SQL = `
+  WITH bounds AS (${ENVELOPES}),
+  features AS (
+    SELECT ST_AsMVTGeom(l.area_3857, bounds.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom,
+           l.id::text AS id, l.name, l.status,
+           (SELECT round(f.fill_percent, 1)::float8 FROM landfill_forecasts f WHERE f.landfill_id = l.id ORDER BY f.computed_on DESC LIMIT 1) AS fill_percent
+      FROM landfills l, bounds
+     WHERE l.area_3857 && bounds.buffered
+  )
+  SELECT ST_AsMVT(features.*, 'landfills', ${TILE_EXTENT}, 'geom') AS mvt FROM features WHERE features.geom IS NOT NULL`;
+
 /**
  * All SQL of the map tiles. Tiles are built in PostGIS (ST_AsMVT over ST_TileEnvelope, a bbox `&&` on
  * the stored 3857 columns) and run as named prepared statements on the pool TypeORM owns, so each
@@ -187,6 +199,21 @@ export class TilesRepository {
     const rows = await this.prepared<{ v: string }>(
       'tiles_cameras_version',
       `SELECT concat_ws(':', count(*), extract(epoch FROM max(updated_at)), count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'offline')) AS v FROM cameras`,
+      [],
+    );
+    return rows[0].v;
+  }
+
+  landfills(t: TileCoord): Promise<Buffer> {
+    return this.mvt('tiles_landfills', LANDFILLS_SQL, [t.z, t.x, t.y]);
+  }
+
+  /** Landfills are few: their count and latest edit, and the latest forecast (which moves the fill level). */
+  async landfillsVersion(): Promise<string> {
+    const rows = await this.prepared<{ v: string }>(
+      'tiles_landfills_version',
+      `SELECT concat_ws(':', (SELECT count(*) FROM landfills), (SELECT extract(epoch FROM max(updated_at)) FROM landfills),
+                        (SELECT extract(epoch FROM max(computed_at)) FROM landfill_forecasts)) AS v`,
       [],
     );
     return rows[0].v;

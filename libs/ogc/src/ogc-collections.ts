@@ -72,6 +72,23 @@ export const OGC_COLLECTIONS: readonly OgcCollectionSource[] = [
       properties: { id: row.id, cityId: row.cityId, slug: row.slug, nameKk: row.nameKk, nameRu: row.nameRu, nameEn: row.nameEn },
     }),
   },
+  {
+    id: 'landfills',
+    title: 'Landfills',
+    description: 'Landfill sites: name, status and fill level (percent of the design capacity, from the latest daily forecast).',
+    from: `landfills t LEFT JOIN LATERAL (SELECT f.fill_percent, f.computed_on FROM landfill_forecasts f WHERE f.landfill_id = t.id ORDER BY f.computed_on DESC LIMIT 1) lf ON true`,
+    geometry: 't.area',
+    key: 't.id',
+    idPattern: UUID,
+    columns: `t.id, t.name, t.status, round(lf.fill_percent, 1)::float8 AS "fillPercent", to_char(lf.computed_on, 'YYYY-MM-DD') AS "asOf",
+              ST_AsGeoJSON(t.area, 6)::json AS geometry`,
+    toFeature: (row) => ({
+      type: 'Feature',
+      id: String(row.id),
+      geometry: row.geometry as Geometry,
+      properties: { id: row.id, name: row.name, status: row.status, fillPercent: row.fillPercent ?? null, asOf: row.asOf ?? null },
+    }),
+  },
 ];
 
 export function ogcCollection(id: string): OgcCollectionSource | undefined {

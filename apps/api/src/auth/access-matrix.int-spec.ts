@@ -113,6 +113,9 @@ const MATRIX: Record<string, RouteCase> = {
   // Staff layers: dispatchers and akims (their own city's features; another city's tile is an empty 204), admins.
   'GET /tiles/:layer/:z/:x/:y.mvt #cameras': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'], request: () => ({ url: '/tiles/cameras/10/730/375.mvt' }) },
   'GET /tiles/:layer.json #cameras': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'], request: () => ({ url: '/tiles/cameras.json' }) },
+  // Landfills: a public layer (name, status, fill level), the tile over Almaty's demo site.
+  'GET /tiles/:layer/:z/:x/:y.mvt #landfills': { allowed: EVERYONE, request: () => ({ url: '/tiles/landfills/12/2925/1499.mvt' }) },
+  'GET /tiles/:layer.json #landfills': { allowed: EVERYONE, request: () => ({ url: '/tiles/landfills.json' }) },
   // Dispatch: staff of the city read; only its dispatcher plans (an admin may set crews up). Y is Astana's.
   'GET /api/v1/crews': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
   'POST /api/v1/crews': {

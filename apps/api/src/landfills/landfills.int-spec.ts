@@ -1,4 +1,7 @@
-import { LandfillsService, addDays } from '../../../../libs/landfills/src/index.js';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { DEMO_LANDFILLS, LandfillsService, addDays } from '../../../../libs/landfills/src/index.js';
+import { tileOf } from '../../../../libs/maps/src/index.js';
 import { multipartBody, signIn } from '../../../../libs/testing/src/index.js';
 import { startTestApi, stopTestApi, type TestApi } from '../testing/test-api.js';
 
@@ -266,5 +269,26 @@ describe('landfills API (real PostGIS)', () => {
     expect(dup.json().errors[0].field).toBe('name');
     const changed = await t.app.inject({ method: 'PUT', url: `/api/v1/admin/landfills/${created.json().id}`, headers: auth.admin, payload: { name: 'Astana north cell', geometry: square, capacityM3: 600000, cityIds: [cityId], status: 'closed' } });
     expect(changed.json()).toMatchObject({ capacityM3: 600000, status: 'closed' });
+  });
+
+  it('draws landfills on the public tile layer and OGC collection with name, status and fill level only', async () => {
+    const site = DEMO_LANDFILLS.find((d) => d.city === 'kostanay')!;
+    const tile = tileOf(site.centre[0], site.centre[1], 12);
+    const res = await t.app.inject({ method: 'GET', url: `/tiles/landfills/${tile.z}/${tile.x}/${tile.y}.mvt` });
+    expect(res.statusCode).toBe(200);
+    const layer = new VectorTile(new PbfReader(res.rawPayload)).layers.landfills;
+    expect(layer.length).toBe(1);
+    const props = layer.feature(0).properties;
+    expect(Object.keys(props).sort()).toEqual(['fill_percent', 'id', 'name', 'status']);
+    expect(props).toMatchObject({ id: landfill.kostanay, name: 'Kostanay municipal landfill', status: 'operating' });
+    expect(props.fill_percent as number).toBeGreaterThan(90);
+    const tj = (await t.app.inject({ method: 'GET', url: '/tiles/landfills.json' })).json();
+    expect(Object.keys(tj.vector_layers[0].fields).sort()).toEqual(['fill_percent', 'id', 'name', 'status']);
+
+    const items = (await t.app.inject({ method: 'GET', url: '/ogc/collections/landfills/items' })).json();
+    const kostanay = items.features.find((f: { id: string }) => f.id === landfill.kostanay);
+    expect(Object.keys(kostanay.properties).sort()).toEqual(['asOf', 'fillPercent', 'id', 'name', 'status']);
+    expect(kostanay.properties.fillPercent).toBeGreaterThan(90);
+    expect(kostanay.geometry.type).toBe('MultiPolygon');
   });
 });

@@ -117,7 +117,7 @@ describe('OGC API - Features at /ogc (real PostGIS)', () => {
     const body = res.json();
     expect(rels(body.links).self.href).toBe(`${BASE}/ogc/collections`);
     const byId = Object.fromEntries(body.collections.map((c: { id: string }) => [c.id, c]));
-    expect(Object.keys(byId).sort()).toEqual(['districts', 'reports']);
+    expect(Object.keys(byId).sort()).toEqual(['districts', 'landfills', 'reports']);
 
     const reports = byId.reports;
     expect(reports.itemType).toBe('feature');
