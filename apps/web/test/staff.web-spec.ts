@@ -112,7 +112,7 @@ describe('web app: the dispatcher console and the akim dashboard (Chromium, real
     }
   });
 
-  it('an akim lands on the dashboard: district figures as a table and a choropleth', async () => {
+  it('an akim lands on the dashboard: acknowledges the landfill alert, sees district figures as a table and a choropleth', async () => {
     const { page, context, errors } = await signedIn('akim.kostanay@taza.example');
     try {
       await page.waitForURL(`${web.origin}/akim`);
@@ -124,6 +124,33 @@ describe('web app: the dispatcher console and the akim dashboard (Chromium, real
       // The three reports of the first test are counted in their districts.
       const counts = await table.locator('tbody tr td:nth-child(2)').allInnerTexts();
       expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(3);
+      // Landfills: Kostanay's is about 91 % full, with its forecast and range, and a critical alert.
+      const gauges = page.getByTestId('landfill-gauges');
+      await gauges.waitFor();
+      const gauge = gauges.locator('button').first();
+      const percent = Number((await gauge.locator('text').textContent())!.replace('%', ''));
+      expect(percent).toBeGreaterThanOrEqual(88);
+      expect(percent).toBeLessThan(95);
+      expect(await gauge.locator('[data-testid^="days90-"]').innerText()).toMatch(/reached/);
+      expect(await gauge.locator('[data-testid^="days100-"]').innerText()).toMatch(/in \d+ days \(\d+–\d+\)/);
+      await page.getByTestId('forecast-chart').locator('canvas').waitFor();
+      const alerts = page.getByTestId('alert-list');
+      await alerts.waitFor();
+      const critical = alerts.locator('li', { hasText: 'Critical (90%)' }).first();
+      await critical.waitFor();
+      await page.screenshot({ path: screenshotPath('akim-landfills-en') });
+
+      // Acknowledging needs a note; then it says who and when.
+      await critical.getByRole('button', { name: 'Acknowledge' }).click();
+      await critical.getByTestId('ack-submit').click();
+      expect(await critical.getByRole('alert').innerText()).toBe('Write a note.');
+      await critical.getByTestId('ack-note').fill('Working group on the new cell meets on Monday');
+      await critical.getByTestId('ack-submit').click();
+      await critical.getByTestId('alert-acked').waitFor();
+      expect(await critical.getByTestId('alert-acked').innerText()).toMatch(/Acknowledged .*Working group on the new cell meets on Monday/);
+      const acked = await web.ds.query(`SELECT ack_note FROM landfill_alerts WHERE level = 'critical' AND acknowledged_at IS NOT NULL`);
+      expect(acked).toEqual([{ ack_note: 'Working group on the new cell meets on Monday' }]);
+
       await staffMapReady(page, 'choropleth-map');
       await page.getByTestId('choropleth-metric').selectOption('reports');
       await page.waitForTimeout(500);

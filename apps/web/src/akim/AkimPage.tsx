@@ -52,16 +52,16 @@ function AkimDashboard({ cityId, cities, districts }: PageProps & { cityId: stri
       },
     );
     api.overdue(cityId).then((o) => live && setOverdue(o), () => live && setOverdue([]));
-    api.landfills(cityId).then((l) => live && setLandfills(l), () => live && setLandfills(null));
-    api.landfillAlerts(cityId).then((a) => live && setAlerts(a === null ? null : asList<LandfillAlert>(a, 'alerts')), () => live && setAlerts(null));
+    api.landfills().then((l) => live && setLandfills(l), () => live && setLandfills(null));
+    api.landfillAlerts().then((a) => live && setAlerts(a), () => live && setAlerts(null));
     api.cameraSuggestions(cityId).then((c) => live && setSuggestions(c === null ? null : asList(c, 'suggestions', 'features')), () => live && setSuggestions(null));
     return () => {
       live = false;
     };
   }, [api, cityId, version]);
 
-  const views = useMemo(() => landfillViews(landfills ?? null, lang), [landfills, lang]);
-  const alertList = useMemo(() => (alerts ? alertViews(alerts, views, lang) : alerts), [alerts, views, lang]);
+  const views = useMemo(() => landfillViews(landfills ?? null, cityId), [landfills, cityId]);
+  const alertList = useMemo(() => (alerts ? alertViews(alerts, views) : alerts), [alerts, views]);
   const cityDistricts = useMemo(() => (districts ? { ...districts, features: districts.features.filter((f) => f.properties.cityId === cityId) } : null), [districts, cityId]);
   const cityFigures = useMemo(() => figures?.filter((f) => f.cityId === cityId) ?? null, [figures, cityId]);
 

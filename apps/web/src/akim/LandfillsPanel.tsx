@@ -6,7 +6,8 @@ import type { StaffApi } from '../dispatch/staff-api';
 import { formatDate, formatDateTime, formatNumber } from '../dispatch/staff-format';
 import type { useStaffAction } from '../dispatch/use-staff-action';
 import { ForecastChart, type ChartSeries } from './ForecastChart';
-import { chartSeries, daysUntil, type AlertView, type LandfillView, type ThresholdView } from './landfill-view';
+import type { Milestone } from '../dispatch/staff-api';
+import { chartSeries, daysBetween, type AlertView, type LandfillView } from './landfill-view';
 
 interface LandfillsPanelProps {
   /** undefined: loading; null: the server has no landfills module. */
@@ -47,11 +48,11 @@ export function LandfillsPanel({ landfills, alerts, api, action }: LandfillsPane
 
   const summary = useMemo(() => {
     if (!current) return '';
-    const t100 = current.thresholds['100'];
+    const full = current.milestones['100'];
     return format(s.chartSummary, {
       name: current.name,
       fill: formatNumber(current.fillPercent, lang, 1),
-      date: t100.date ? formatDate(t100.date, lang) : s.notForeseen,
+      date: full?.reached ? s.reached : full?.date ? formatDate(full.date, lang) : s.notForeseen,
     });
   }, [current, lang, s]);
 
@@ -81,8 +82,8 @@ export function LandfillsPanel({ landfills, alerts, api, action }: LandfillsPane
                 <Gauge percent={l.fillPercent} label={format(s.fillOf, { name: l.name, n: formatNumber(l.fillPercent, lang, 1) })} />
                 <span className="akim-gauge__name">{l.name}</span>
                 <span className="akim-gauge__status">{s.landfillStatuses[l.status] ?? l.status}</span>
-                <DaysTo label={s.daysTo90} t={l.thresholds['90']} reached={l.fillPercent !== null && l.fillPercent >= 90} />
-                <DaysTo label={s.daysTo100} t={l.thresholds['100']} reached={l.fillPercent !== null && l.fillPercent >= 100} />
+                <DaysTo label={s.daysTo90} today={l.asOf} m={l.milestones['90']} testId={`days90-${l.id}`} />
+                <DaysTo label={s.daysTo100} today={l.asOf} m={l.milestones['100']} testId={`days100-${l.id}`} />
               </button>
             ))}
           </div>
@@ -116,12 +117,13 @@ export function LandfillsPanel({ landfills, alerts, api, action }: LandfillsPane
   );
 }
 
-function DaysTo({ label, t, reached }: { label: string; t: ThresholdView; reached: boolean }) {
+function DaysTo({ label, today, m, testId }: { label: string; today: string; m: Milestone | null; testId: string }) {
   const { lang } = useI18n();
   const s = useStaffStrings();
-  const days = daysUntil(t.date);
-  const lo = daysUntil(t.low);
-  const hi = daysUntil(t.high);
+  const reached = !!m?.reached;
+  const days = daysBetween(today, m?.date ?? null);
+  const lo = daysBetween(today, m?.low ?? null);
+  const hi = daysBetween(today, m?.high ?? null);
   let text: string;
   if (reached) text = s.reached;
   else if (days === null) text = s.notForeseen;
@@ -130,9 +132,9 @@ function DaysTo({ label, t, reached }: { label: string; t: ThresholdView; reache
     if (lo !== null && hi !== null) text += ` ${format(s.dayRange, { low: formatNumber(Math.min(lo, hi), lang, 0), high: formatNumber(Math.max(lo, hi), lang, 0) })}`;
   }
   return (
-    <span className="akim-gauge__days">
+    <span className="akim-gauge__days" data-testid={testId}>
       <span className="akim-gauge__days-label">{label}</span> <strong>{text}</strong>
-      {t.date && !reached && <span className="akim-gauge__date">{formatDate(t.date, lang)}</span>}
+      {m?.date && !reached && <span className="akim-gauge__date">{formatDate(m.date, lang)}</span>}
     </span>
   );
 }
@@ -185,12 +187,13 @@ function AlertItem({ alert, api, action }: { alert: AlertView; api: StaffApi; ac
       <div className="staff-item__meta">
         {alert.fillPercent !== null && <span>{format(s.fillAt, { n: formatNumber(alert.fillPercent, lang, 1) })}</span>}
         <span>{format(s.raisedAt, { when: formatDateTime(alert.raisedAt, lang) })}</span>
-        {alert.message && <span>{alert.message}</span>}
+        {alert.fullOn && <span>{format(s.fullOn, { date: formatDate(alert.fullOn, lang) })}</span>}
       </div>
       {alert.acknowledgedAt ? (
         <p className="akim-alert__ack" data-testid="alert-acked">
           {format(s.acknowledgedAt, { when: formatDateTime(alert.acknowledgedAt, lang) })}
-          {alert.note ? ` — ${alert.note}` : ''}
+          {alert.acknowledgedByName ? ` (${alert.acknowledgedByName})` : ''}
+          {alert.ackNote ? ` — ${alert.ackNote}` : ''}
         </p>
       ) : open ? (
         <form className="staff-inline-form" onSubmit={submit} noValidate>

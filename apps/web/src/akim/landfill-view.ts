@@ -1,124 +1,71 @@
-import type { Lang } from '../api/types';
-import type { LandfillAlert, LandfillCollection, LandfillSeries } from '../dispatch/staff-api';
-import { nameOf } from '../dispatch/staff-format';
+import type { LandfillAlert, LandfillCollection, LandfillSeries, Milestone } from '../dispatch/staff-api';
 import type { ChartSeries } from './ForecastChart';
 
-/*
- * The landfills API is read defensively here: percent or share, flat or nested forecasts. Everything
- * the dashboard shows goes through these few functions.
- */
-
-export interface ThresholdView {
-  date: string | null;
-  low: string | null;
-  high: string | null;
-}
-
+/** What the dashboard shows of a landfill (GET /api/v1/landfills). */
 export interface LandfillView {
   id: string;
   name: string;
   status: string;
-  capacityM3: number | null;
+  capacityM3: number;
+  cityIds: string[];
   /** 0-100 */
-  fillPercent: number | null;
-  thresholds: Record<'80' | '90' | '95' | '100', ThresholdView>;
+  fillPercent: number;
+  asOf: string;
+  milestones: Record<'80' | '90' | '95' | '100', Milestone | null>;
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
-const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
-
-/** 0.9 and 90 both mean 90 %. */
-export function asPercent(v: unknown): number | null {
-  const n = num(v);
-  if (n === null) return null;
-  return n <= 1.5 ? n * 100 : n;
-}
-
-function threshold(raw: unknown): ThresholdView {
-  if (typeof raw === 'string') return { date: raw, low: null, high: null };
-  const o = (raw ?? {}) as Record<string, unknown>;
-  const range = (o.range ?? {}) as Record<string, unknown>;
-  return {
-    date: str(o.date) ?? str(o.expected) ?? str(o.at) ?? str(o.mid),
-    low: str(o.low) ?? str(o.earliest) ?? str(o.from) ?? str(range.low) ?? str(range.from),
-    high: str(o.high) ?? str(o.latest) ?? str(o.to) ?? str(range.high) ?? str(range.to),
-  };
-}
-
-/** Forecast thresholds from any of: {thresholds: {"90": …}}, [{percent: 90, …}], {reach90: …}. */
-export function thresholdsOf(raw: unknown): LandfillView['thresholds'] {
-  const out = { '80': threshold(null), '90': threshold(null), '95': threshold(null), '100': threshold(null) };
-  if (!raw) return out;
-  let t: unknown = raw;
-  const o = raw as Record<string, unknown>;
-  if (o && typeof o === 'object' && !Array.isArray(o)) t = o.thresholds ?? o.dates ?? o.reach ?? o;
-  if (Array.isArray(t)) {
-    for (const item of t as Record<string, unknown>[]) {
-      const p = asPercent(item.percent ?? item.threshold ?? item.level);
-      const key = p === null ? null : String(Math.round(p));
-      if (key && key in out) out[key as keyof typeof out] = threshold(item);
-    }
-  } else if (t && typeof t === 'object') {
-    for (const key of Object.keys(out) as (keyof typeof out)[]) {
-      const rec = t as Record<string, unknown>;
-      const v = rec[key] ?? rec[`p${key}`] ?? rec[`reach${key}`] ?? rec[`pct${key}`] ?? rec[`${key}%`];
-      if (v !== undefined) out[key] = threshold(v);
-    }
+export function milestonesOf(list: Milestone[] | null | undefined): LandfillView['milestones'] {
+  const out: LandfillView['milestones'] = { '80': null, '90': null, '95': null, '100': null };
+  for (const m of list ?? []) {
+    const key = String(m.percent) as keyof typeof out;
+    if (key in out) out[key] = m;
   }
   return out;
 }
 
-export function landfillViews(fc: LandfillCollection | null, lang: Lang): LandfillView[] {
-  return (fc?.features ?? []).map((f) => {
-    const p = f.properties as Record<string, unknown>;
-    return {
-      id: String(p.id ?? f.id),
-      name: nameOf(p.name, lang) || String(p.slug ?? p.id),
-      status: String(p.status ?? 'operating'),
-      capacityM3: num(p.capacityM3 ?? p.designCapacityM3),
-      fillPercent: asPercent(p.fillPercent ?? p.fillLevelPercent ?? p.fillLevel ?? p.fill ?? (p.current as Record<string, unknown> | undefined)?.fillPercent),
-      thresholds: thresholdsOf(p.forecast ?? p.thresholds),
-    };
-  });
+/** The landfills used by `cityId` (a landfill may serve several cities). */
+export function landfillViews(fc: LandfillCollection | null, cityId: string): LandfillView[] {
+  return (fc?.features ?? [])
+    .filter((f) => !f.properties.cityIds?.length || f.properties.cityIds.includes(cityId))
+    .map((f) => {
+      const p = f.properties;
+      return {
+        id: p.id,
+        name: p.name,
+        status: p.status,
+        capacityM3: p.capacityM3,
+        cityIds: p.cityIds ?? [],
+        fillPercent: p.fillPercent,
+        asOf: p.asOf,
+        milestones: milestonesOf(p.forecast?.milestones),
+      };
+    })
+    .sort((a, b) => b.fillPercent - a.fillPercent);
 }
 
-const day = (iso: string) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T00:00:00Z` : iso) / 1000;
+const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
 
-/** Measured and forecast points on one time axis for uPlot. */
-export function chartSeries(raw: LandfillSeries | Record<string, unknown>): ChartSeries {
-  const r = raw as Record<string, unknown>;
-  const measured = (Array.isArray(r.series) ? r.series : Array.isArray(r.history) ? r.history : Array.isArray(r.points) ? r.points : []) as Record<string, unknown>[];
-  const fc = r.forecast as unknown;
-  const forecast = (Array.isArray(fc) ? fc : Array.isArray((fc as Record<string, unknown> | null)?.points) ? (fc as Record<string, unknown>).points : Array.isArray((fc as Record<string, unknown> | null)?.series) ? (fc as Record<string, unknown>).series : []) as Record<string, unknown>[];
+/** Measured days and the weekly projection on one time axis for uPlot; the forecast starts where the measurements end. */
+export function chartSeries(s: LandfillSeries): ChartSeries {
   const rows = new Map<number, { actual: number | null; forecast: number | null; low: number | null; high: number | null }>();
   const at = (t: number) => {
     let row = rows.get(t);
     if (!row) rows.set(t, (row = { actual: null, forecast: null, low: null, high: null }));
     return row;
   };
-  for (const m of measured) {
-    const d = str(m.date) ?? str(m.day);
-    if (!d) continue;
-    at(day(d)).actual = asPercent(m.fillPercent ?? m.fillLevel ?? m.fill ?? m.percent);
+  for (const d of s.days) at(day(d.day)).actual = d.fillPercent;
+  for (const p of s.forecast?.projection ?? []) {
+    const row = at(day(p.day));
+    row.forecast = p.fillPercent;
+    // low = the slow-fill scenario, high = the fast-fill one: the band between them.
+    row.low = Math.min(p.lowPercent, p.highPercent);
+    row.high = Math.max(p.lowPercent, p.highPercent);
   }
-  for (const f of forecast) {
-    const d = str(f.date) ?? str(f.day);
-    if (!d) continue;
-    const row = at(day(d));
-    row.forecast = asPercent(f.fillPercent ?? f.fillLevel ?? f.fill ?? f.expected ?? f.mid ?? f.percent);
-    row.low = asPercent(f.low ?? f.lowPercent ?? f.fillLow);
-    row.high = asPercent(f.high ?? f.highPercent ?? f.fillHigh);
-  }
-  // The forecast starts where the measurements end, so the two lines join.
   const xs = [...rows.keys()].sort((a, b) => a - b);
   const lastMeasured = [...xs].reverse().find((x) => rows.get(x)!.actual !== null);
   if (lastMeasured !== undefined) {
     const row = rows.get(lastMeasured)!;
-    if (row.forecast === null && xs.some((x) => x > lastMeasured && rows.get(x)!.forecast !== null)) {
-      row.forecast = row.actual;
-      row.low = row.actual;
-      row.high = row.actual;
-    }
+    if (row.forecast === null && xs.some((x) => x > lastMeasured)) row.forecast = row.low = row.high = row.actual;
   }
   return {
     x: xs,
@@ -129,38 +76,19 @@ export function chartSeries(raw: LandfillSeries | Record<string, unknown>): Char
   };
 }
 
-export function daysUntil(iso: string | null, now = Date.now()): number | null {
+/** Whole days from `today` (YYYY-MM-DD) to `iso`; null when there is no date. */
+export function daysBetween(today: string, iso: string | null): number | null {
   if (!iso) return null;
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T00:00:00Z` : iso);
-  return Number.isNaN(t) ? null : Math.max(0, Math.round((t - now) / 86_400_000));
+  return Math.max(0, Math.round((day(iso.slice(0, 10)) - day(today)) / 86_400));
 }
 
-export interface AlertView {
-  id: string;
-  landfillId: string;
-  landfillName: string;
-  level: string;
-  fillPercent: number | null;
-  message: string | null;
-  raisedAt: string;
-  acknowledgedAt: string | null;
-  note: string | null;
-}
+export type AlertView = LandfillAlert;
 
-export function alertViews(list: LandfillAlert[], landfills: LandfillView[], lang: Lang): AlertView[] {
-  return list.map((raw) => {
-    const a = raw as unknown as Record<string, unknown>;
-    const landfillId = String(a.landfillId ?? '');
-    return {
-      id: String(a.id),
-      landfillId,
-      landfillName: nameOf(a.landfillName ?? (a.landfill as Record<string, unknown> | undefined)?.name, lang) || landfills.find((l) => l.id === landfillId)?.name || '',
-      level: String(a.level ?? a.severity ?? a.kind ?? 'warning'),
-      fillPercent: asPercent(a.fillPercent ?? a.fillLevel),
-      message: str(a.message) ?? str(a.reason),
-      raisedAt: String(a.raisedAt ?? a.createdAt ?? ''),
-      acknowledgedAt: str(a.acknowledgedAt),
-      note: str(a.acknowledgedNote) ?? str(a.acknowledgeNote) ?? str(a.note),
-    };
-  });
+export function alertViews(list: LandfillAlert[], landfills: LandfillView[]): AlertView[] {
+  const ours = new Set(landfills.map((l) => l.id));
+  // Open ones first, the most serious level first; then the acknowledged, newest first.
+  const rank: Record<string, number> = { emergency: 0, critical: 1, full_within_year: 2, warning: 3 };
+  return list
+    .filter((a) => ours.has(a.landfillId))
+    .sort((a, b) => Number(!!a.acknowledgedAt) - Number(!!b.acknowledgedAt) || (rank[a.level] ?? 9) - (rank[b.level] ?? 9) || b.raisedAt.localeCompare(a.raisedAt));
 }

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { Feature, FeatureCollection, Geometry, Point, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
 import { problemFrom, NetworkError } from '../api/auth';
 import { useAuth } from '../auth/AuthProvider';
 
@@ -182,57 +182,53 @@ export interface DistrictFigures {
   averageRating: number | null;
 }
 
-export interface LandfillProps {
-  id: string;
-  name: string | { kk?: string; ru?: string; en?: string };
-  status: string;
-  capacityM3: number;
-  fillPercent: number | null;
-  /** Forecast dates with their range. */
-  forecast?: LandfillForecast | null;
-  [key: string]: unknown;
-}
-export interface ForecastPoint {
+/** A forecast line: 80/90/95/100 %, with its central date and the fast-fill (low) and slow-fill (high) dates. */
+export interface Milestone {
+  percent: number;
+  reached: boolean;
   date: string | null;
   low: string | null;
   high: string | null;
 }
-export interface LandfillForecast {
-  /** keyed by threshold percent: "80", "90", "95", "100" */
-  thresholds: Record<string, ForecastPoint>;
-  ratePerDay?: number | null;
-}
-export type LandfillCollection = FeatureCollection<Polygon | Geometry, LandfillProps>;
 
-export interface SeriesPoint {
-  date: string;
-  fillPercent: number | null;
-  intakeTonnes?: number | null;
-}
-export interface ForecastSeriesPoint {
-  date: string;
+export interface LandfillProps {
+  id: string;
+  name: string;
+  status: string;
+  capacityM3: number;
+  cityIds: string[];
+  asOf: string;
+  usedM3: number;
   fillPercent: number;
-  low: number;
-  high: number;
+  forecast: { computedOn: string; rateTonnesPerDay: number; milestones: Milestone[] } | null;
+  alerts: { id: string; level: string; raisedAt: string; acknowledged: boolean }[];
 }
+export type LandfillCollection = FeatureCollection<Geometry, LandfillProps>;
+
 export interface LandfillSeries {
-  landfillId: string;
-  series: SeriesPoint[];
-  forecast: ForecastSeriesPoint[];
-  thresholds?: Record<string, ForecastPoint>;
+  landfill: { id: string; name: string; capacityM3: number };
+  from: string;
+  to: string;
+  days: { day: string; intakeTonnes: number; divertedTonnes: number; usedM3: number; fillPercent: number }[];
+  forecast: {
+    asOf: string;
+    rateTonnesPerDay: number;
+    milestones: Milestone[];
+    projection: { day: string; fillPercent: number; lowPercent: number; highPercent: number }[];
+  };
 }
 
 export interface LandfillAlert {
   id: string;
   landfillId: string;
-  landfillName?: string | { kk?: string; ru?: string; en?: string } | null;
-  level: string;
-  kind?: string;
-  fillPercent?: number | null;
-  message?: string | null;
+  landfillName: string;
+  level: 'warning' | 'critical' | 'emergency' | 'full_within_year' | string;
+  fillPercent: number;
+  fullOn: string | null;
   raisedAt: string;
   acknowledgedAt: string | null;
-  acknowledgedNote?: string | null;
+  acknowledgedByName: string | null;
+  ackNote: string | null;
 }
 
 export type TransitionAction = 'register' | 'reject' | 'duplicate';
@@ -310,10 +306,11 @@ export function makeStaffApi(f: Fetcher) {
     confirmIncident: (id: string) => call<unknown>(f, 'POST', `/api/v1/incidents/${id}/confirm`, {}),
     dismissIncident: (id: string, reason: string) => call<unknown>(f, 'POST', `/api/v1/incidents/${id}/dismiss`, { reason }),
     districtStats: (cityId?: string) => call<DistrictFigures[]>(f, 'GET', `/api/v1/stats/districts${qs({ cityId })}`),
-    landfills: (cityId?: string) => optional<LandfillCollection>(f, `/api/v1/landfills${qs({ cityId })}`),
+    /** The landfills of the caller's cities (a landfill may serve several). */
+    landfills: () => optional<LandfillCollection>(f, '/api/v1/landfills'),
     landfillSeries: (id: string) => call<LandfillSeries>(f, 'GET', `/api/v1/landfills/${id}/series`),
-    landfillAlerts: (cityId?: string) => optional<unknown>(f, `/api/v1/landfill-alerts${qs({ cityId })}`),
-    acknowledgeAlert: (id: string, note: string) => call<unknown>(f, 'POST', `/api/v1/landfill-alerts/${id}/acknowledge`, { note }),
+    landfillAlerts: () => optional<LandfillAlert[]>(f, '/api/v1/landfill-alerts?state=all&limit=200'),
+    acknowledgeAlert: (id: string, note: string) => call<LandfillAlert>(f, 'POST', `/api/v1/landfill-alerts/${id}/acknowledge`, { note }),
     /** A media or snapshot URL fetched with the token, as an object URL for <img>. */
     blobUrl: async (path: string) => {
       const res = await f(path);
