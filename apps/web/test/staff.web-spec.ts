@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD, screenshotPath } from '../../../libs/testing/src/index.js';
+import { IncidentsService } from '../../../libs/incidents/src/index.js';
+import { cameraRequest, DEMO_PASSWORD, jpegPhoto, multipartBody, screenshotPath } from '../../../libs/testing/src/index.js';
 import { startTestWeb, stopTestWeb, type TestWeb } from './web-harness.js';
 
 /** Reports posted in Kostanay before the dispatcher opens the console. */
@@ -158,6 +159,54 @@ describe('web app: the dispatcher console and the akim dashboard (Chromium, real
       // A dispatcher's screen is not the akim's.
       await page.goto(`${web.origin}/dispatch`);
       await page.getByTestId('staff-forbidden').waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a dispatcher reviews camera incidents: snapshot shown, one dismissed with a reason, one confirmed; an offline camera is listed', async () => {
+    const key = { keyId: 'demo-kostanay-1', secret: 'taza-demo-camera-secret-kostanay-1' };
+    const incident = (n: number, over: Record<string, unknown> = {}) => ({ eventId: `web-${Date.now()}-${n}`, occurredAt: new Date(Date.now() - 60_000).toISOString(), confidence: 0.55, class: 'dumping', ...over });
+    const fields = Object.fromEntries(Object.entries(incident(1)).map(([k, v]) => [k, String(v)]));
+    const withSnapshot = multipartBody(fields, [{ field: 'snapshot', filename: 's.jpg', contentType: 'image/jpeg', data: await jpegPhoto({}) }]);
+    const a = await cameraRequest(web.app, key, { url: '/api/v1/incidents', payload: withSnapshot.body, contentType: withSnapshot.contentType });
+    const b = await cameraRequest(web.app, key, { url: '/api/v1/incidents', payload: incident(2, { class: 'vehicle_unloading', confidence: 0.4 }) });
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    const [first, second] = [a.json().incidentId as string, b.json().incidentId as string];
+    // What the worker does from the outbox: below the camera's 0.85 they wait for a dispatcher.
+    await web.app.get(IncidentsService).process([first, second]);
+    await web.ds.query(`UPDATE cameras SET status = 'offline', offline_since = now() WHERE name = 'Kostanay outskirts camera 2'`);
+
+    const { page, context, errors } = await signedIn('dispatcher.kostanay@taza.example');
+    try {
+      await page.waitForURL(`${web.origin}/dispatch`);
+      const review = page.getByTestId('queue-review');
+      await review.waitFor();
+      const withImage = review.getByTestId(`incident-${first}`);
+      await withImage.locator('img').waitFor();
+      expect(await withImage.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      expect(await withImage.innerText()).toMatch(/Dumping[\s\S]*Kostanay outskirts camera 1[\s\S]*55%/);
+      expect(await page.getByTestId('cameras-offline').innerText()).toMatch(/Kostanay outskirts camera 2/);
+      await staffMapReady(page, 'dispatch-map');
+      expect(await rendered(page, 'staff-camera-sector')).toBeGreaterThanOrEqual(1);
+      expect(await rendered(page, 'staff-incident-points')).toBeGreaterThanOrEqual(1);
+      await page.screenshot({ path: screenshotPath('dispatch-incidents-en') });
+
+      const other = review.getByTestId(`incident-${second}`);
+      await other.getByTestId(`dismiss-${second}`).click();
+      await other.getByTestId('dismiss-confirm').click();
+      expect(await other.getByRole('alert').innerText()).toBe('Write the reason.');
+      await other.getByTestId('dismiss-reason').fill('a parked truck, nothing unloaded');
+      await other.getByTestId('dismiss-confirm').click();
+      await other.waitFor({ state: 'detached' });
+      await withImage.getByTestId(`confirm-${first}`).click();
+      await withImage.waitFor({ state: 'detached' });
+      const states = await web.ds.query(`SELECT id, status, dismiss_reason FROM incidents WHERE id = ANY($1) ORDER BY status`, [[first, second]]);
+      expect(states).toEqual([
+        { id: first, status: 'confirmed', dismiss_reason: null },
+        { id: second, status: 'dismissed', dismiss_reason: 'a parked truck, nothing unloaded' },
+      ]);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -10,7 +10,7 @@ import { DISPATCH_LAYERS, camerasOverlay, hotspotsOverlay, incidentsOverlay, rep
 import { HotspotsPanel } from './HotspotsPanel';
 import { IncidentsPanel } from './IncidentsPanel';
 import { QueuePanel } from './QueuePanel';
-import { asList, useStaffApi, type CameraCollection, type Crew, type CrewDay, type DispatchQueue, type HotspotCollection, type IncidentItem, type ReportCollection, type WorkOrder } from './staff-api';
+import { useStaffApi, type Camera, type Crew, type CrewDay, type DispatchQueue, type HotspotCollection, type ReportCollection, type WorkOrder } from './staff-api';
 import { StaffGate } from './StaffGate';
 import { StaffMap, type MapMarker, type Overlay } from './StaffMap';
 import { WorkOrdersPanel } from './WorkOrdersPanel';
@@ -66,8 +66,7 @@ function DispatchConsole({ cityId, cities, districts }: PageProps & { cityId: st
   const [orders, setOrders] = useState<WorkOrder[]>([]);
   /** undefined = loading, null = this server has no such module yet */
   const [hotspots, setHotspots] = useState<HotspotCollection | null | undefined>(undefined);
-  const [cameras, setCameras] = useState<CameraCollection | null | undefined>(undefined);
-  const [incidents, setIncidents] = useState<IncidentItem[] | null | undefined>(undefined);
+  const [cameras, setCameras] = useState<Camera[] | null | undefined>(undefined);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [routeCrew, setRouteCrew] = useState('');
   const [crewDay, setCrewDay] = useState<CrewDay | null>(null);
@@ -92,14 +91,7 @@ function DispatchConsole({ cityId, cities, districts }: PageProps & { cityId: st
         if (live) setLoadError(true);
       });
     api.hotspots(cityId).then((h) => live && setHotspots(h), () => live && setHotspots(null));
-    api.cameras(cityId).then(
-      (c) => live && setCameras(c === null ? null : { type: 'FeatureCollection', features: asList(c, 'features', 'cameras') }),
-      () => live && setCameras(null),
-    );
-    api.incidentsToReview(cityId).then(
-      (i) => live && setIncidents(i === null ? null : asList<IncidentItem>(i, 'incidents')),
-      () => live && setIncidents(null),
-    );
+    api.cameras(cityId).then((c) => live && setCameras(c), () => live && setCameras(null));
     return () => {
       live = false;
     };
@@ -139,7 +131,8 @@ function DispatchConsole({ cityId, cities, districts }: PageProps & { cityId: st
     };
   }, [api, routeCrew, version]);
 
-  const toReview = queue?.toReview ?? incidents ?? null;
+  // (undefined while loading; null when the server has no CCTV module)
+  const toReview = queue ? (queue.incidentsToReview ?? null) : undefined;
 
   const listReports: MapReport[] = useMemo(
     () => (reports?.features ?? []).map((f) => ({ id: f.properties.id, status: f.properties.status, category: f.properties.category, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] })),
@@ -292,7 +285,7 @@ function DispatchConsole({ cityId, cities, districts }: PageProps & { cityId: st
           {tab === 'queue' && (
             <>
               <QueuePanel queue={queue} others={mapReports} api={api} action={action} highlight={highlight} onLocate={locate} districtName={districtName} />
-              <IncidentsPanel incidents={toReview} api={api} action={action} highlight={highlight} onLocate={locate} />
+              <IncidentsPanel incidents={toReview} offline={queue?.offlineCameras ?? null} api={api} action={action} highlight={highlight} onLocate={locate} />
             </>
           )}
           {tab === 'reports' && (
@@ -353,7 +346,7 @@ function DispatchConsole({ cityId, cities, districts }: PageProps & { cityId: st
           label={s.mapTitle}
           testId="dispatch-map"
         />
-        <DispatchLegend hasHotspots={!!hotspots} hasCameras={!!cameras} hasIncidents={!!toReview} hasRoute={!!crewDay} />
+        <DispatchLegend hasHotspots={!!hotspots} hasCameras={!!cameras?.length} hasIncidents={!!toReview} hasRoute={!!crewDay} />
       </section>
     </div>
   );

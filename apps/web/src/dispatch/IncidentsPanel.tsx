@@ -1,13 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
+import { format } from '../i18n/dictionaries';
 import { useStaffStrings } from '../i18n/use-staff-strings';
-import type { IncidentItem, StaffApi } from './staff-api';
+import type { Camera, IncidentItem, StaffApi } from './staff-api';
 import { formatDateTime, formatPercent } from './staff-format';
 import type { useStaffAction } from './use-staff-action';
 
 interface IncidentsPanelProps {
   /** null: this server has no CCTV module. */
   incidents: IncidentItem[] | null | undefined;
+  offline: Camera[] | null;
   api: StaffApi;
   action: ReturnType<typeof useStaffAction>;
   highlight: string | null;
@@ -15,7 +17,8 @@ interface IncidentsPanelProps {
 }
 
 /** CCTV incidents waiting for a dispatcher: the snapshot, confirm or dismiss with a reason. */
-export function IncidentsPanel({ incidents, api, action, highlight, onLocate }: IncidentsPanelProps) {
+export function IncidentsPanel({ incidents, offline, api, action, highlight, onLocate }: IncidentsPanelProps) {
+  const { lang } = useI18n();
   const s = useStaffStrings();
   return (
     <div className="staff-section">
@@ -34,6 +37,29 @@ export function IncidentsPanel({ incidents, api, action, highlight, onLocate }: 
             <IncidentItemView key={i.id} incident={i} api={api} action={action} highlighted={highlight === i.id} onLocate={onLocate} />
           ))}
         </ul>
+      )}
+      {offline && offline.length > 0 && (
+        <>
+          <h3 className="staff-h3">
+            {s.camerasOffline} <span className="staff-count">{offline.length}</span>
+          </h3>
+          <ul className="staff-list" data-testid="cameras-offline">
+            {offline.map((c) => (
+              <li key={c.id} className="staff-item staff-item--overdue" data-item-id={c.id}>
+                <div className="staff-item__row">
+                  <span className="staff-item__title">{c.name}</span>
+                  <span className="staff-tag staff-tag--danger">{s.offline}</span>
+                </div>
+                <div className="staff-item__meta">
+                  <span>{format(s.lastHeartbeat, { when: formatDateTime(c.lastHeartbeatAt, lang) })}</span>
+                </div>
+                <button type="button" className="staff-link" onClick={() => onLocate(c.position.lon, c.position.lat, c.id)}>
+                  {s.showOnMap}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </div>
   );

@@ -6,6 +6,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { useI18n } from '../i18n/I18nProvider';
 import { useStaffStrings } from '../i18n/use-staff-strings';
 import { authPath, Link, useLocation } from '../router';
+import { StaffErrorBoundary } from './StaffErrorBoundary';
 
 interface StaffGateProps {
   roles: readonly Role[];
@@ -19,7 +20,7 @@ interface StaffGateProps {
  * admin (no city of their own) -> a city picker; else the screen for the caller's city.
  */
 export function StaffGate({ roles, cities, title, children }: StaffGateProps) {
-  const { lang } = useI18n();
+  const { lang, t } = useI18n();
   const s = useStaffStrings();
   const { status, user } = useAuth();
   const location = useLocation();
@@ -71,7 +72,13 @@ export function StaffGate({ roles, cities, title, children }: StaffGateProps) {
           </label>
         </div>
       )}
-      {cityId ? children(cityId) : <div className="staff-page staff-page--empty" aria-busy="true" />}
+      {cityId ? (
+        <StaffErrorBoundary message={t.unexpectedError} retry={t.retry}>
+          {children(cityId)}
+        </StaffErrorBoundary>
+      ) : (
+        <div className="staff-page staff-page--empty" aria-busy="true" />
+      )}
     </>
   );
 }

@@ -1,6 +1,6 @@
-import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, Point, Polygon } from 'geojson';
 import { STATUS_COLORS } from '../map/offline-style';
-import type { CameraCollection, CrewDay, HotspotCollection, IncidentItem } from './staff-api';
+import type { Camera, CrewDay, HotspotCollection, IncidentItem } from './staff-api';
 import { sectorPolygon, type Overlay } from './StaffMap';
 
 export const DISPATCH_LAYERS = {
@@ -15,7 +15,7 @@ export const DISPATCH_LAYERS = {
 } as const;
 
 export const SEVERITY_COLORS = { low: '#fdd49e', mid: '#fc8d59', high: '#b30000' } as const;
-export const CAMERA_COLORS = { active: '#1565c0', offline: '#c62828', retired: '#9e9e9e' } as const;
+export const CAMERA_COLORS = { active: '#1565c0', offline: '#c62828' } as const;
 
 export interface MapReport {
   id: string;
@@ -99,31 +99,15 @@ export function hotspotsOverlay(hotspots: HotspotCollection): Overlay {
 }
 
 /** Camera positions with their view sectors; offline ones in red. */
-export function camerasOverlay(cameras: CameraCollection): Overlay {
+export function camerasOverlay(cameras: Camera[]): Overlay {
   const features: Feature<Geometry, Record<string, unknown>>[] = [];
-  for (const f of cameras.features) {
-    const p = f.properties;
-    const status = String(p.status ?? 'active');
-    let point: [number, number] | null = null;
-    if (f.geometry?.type === 'Point') point = f.geometry.coordinates as [number, number];
-    const position = p.position as { lon?: number; lat?: number } | undefined;
-    if (!point && position && typeof position.lon === 'number' && typeof position.lat === 'number') point = [position.lon, position.lat];
-    const view = (p.view ?? p.viewPolygon ?? p.sector) as Geometry | undefined;
-    if (view && (view.type === 'Polygon' || view.type === 'MultiPolygon')) {
-      features.push({ type: 'Feature', geometry: view, properties: { id: p.id, status, kind: 'sector' } });
-    } else if (f.geometry?.type === 'Polygon') {
-      features.push({ type: 'Feature', geometry: f.geometry, properties: { id: p.id, status, kind: 'sector' } });
-    } else if (point) {
-      const bearing = Number(p.bearing ?? p.bearingDeg);
-      const fov = Number(p.fovDeg ?? p.fov ?? p.fieldOfViewDeg);
-      const range = Number(p.rangeM ?? p.range ?? p.rangeMetres);
-      if (Number.isFinite(bearing) && fov > 0 && range > 0) {
-        features.push({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [sectorPolygon(point[0], point[1], bearing, fov, range)] }, properties: { id: p.id, status, kind: 'sector' } });
-      }
-    }
-    if (point) features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: point }, properties: { id: p.id, status, kind: 'camera' } });
+  for (const c of cameras) {
+    if (c.status === 'retired') continue;
+    const view: Polygon = c.view ?? { type: 'Polygon', coordinates: [sectorPolygon(c.position.lon, c.position.lat, c.bearingDeg, c.fovDeg, c.rangeM)] };
+    features.push({ type: 'Feature', geometry: view, properties: { id: c.id, status: c.status, kind: 'sector' } });
+    features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [c.position.lon, c.position.lat] }, properties: { id: c.id, status: c.status, kind: 'camera' } });
   }
-  const color = ['match', ['get', 'status'], 'offline', CAMERA_COLORS.offline, 'retired', CAMERA_COLORS.retired, CAMERA_COLORS.active] as never;
+  const color = ['match', ['get', 'status'], 'offline', CAMERA_COLORS.offline, CAMERA_COLORS.active] as never;
   return {
     id: 'staff-cameras',
     data: { type: 'FeatureCollection', features },

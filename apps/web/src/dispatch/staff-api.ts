@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, Point, Polygon } from 'geojson';
 import { problemFrom, NetworkError } from '../api/auth';
 import { useAuth } from '../auth/AuthProvider';
 
@@ -52,8 +52,9 @@ export interface DispatchQueue {
   reopened: QueueReport[];
   followUps: OrderSummary[];
   overdue: SlaFlag[];
-  /** Incidents waiting for review, when the server has the CCTV module. */
-  toReview?: IncidentItem[];
+  /** CCTV incidents below their camera's auto-confirm confidence, waiting for confirm / dismiss. */
+  incidentsToReview?: IncidentItem[];
+  offlineCameras?: Camera[];
 }
 
 export interface Crew {
@@ -134,28 +135,32 @@ export interface HotspotProps {
 }
 export type HotspotCollection = FeatureCollection<Geometry, HotspotProps>;
 
-export interface CameraProps {
+export interface Camera {
   id: string;
-  name?: string;
-  status: string;
-  bearing?: number;
-  fovDeg?: number;
-  rangeM?: number;
-  lastHeartbeatAt?: string | null;
-  [key: string]: unknown;
+  cityId: string;
+  name: string;
+  position: { lon: number; lat: number };
+  bearingDeg: number;
+  fovDeg: number;
+  rangeM: number;
+  /** The view sector. */
+  view: Polygon | null;
+  status: 'active' | 'offline' | 'retired' | string;
+  lastHeartbeatAt: string | null;
+  offlineSince: string | null;
+  precision: { reviewed: number; confirmed: number; ratio: number | null };
 }
-export type CameraCollection = FeatureCollection<Geometry, CameraProps>;
 
 export interface IncidentItem {
   id: string;
   cameraId: string;
-  cameraName?: string | null;
+  cameraName: string | null;
+  occurredAt: string;
+  confidence: number;
   /** dumping, vehicle_unloading, fire, littering */
   class: string;
-  confidence: number;
-  occurredAt: string;
-  status: string;
   position: { lon: number; lat: number } | null;
+  status: string;
   snapshotUrl: string | null;
 }
 
@@ -301,8 +306,11 @@ export function makeStaffApi(f: Fetcher) {
     // ---- modules landing separately (hotspots, CCTV, landfills): null when the server has none ----
     hotspots: (cityId?: string) => optional<HotspotCollection>(f, `/api/v1/hotspots${qs({ cityId, limit: 200 })}`),
     cameraSuggestions: (cityId?: string) => optional<unknown>(f, `/api/v1/hotspots/camera-suggestions${qs({ cityId })}`),
-    cameras: (cityId?: string) => optional<unknown>(f, `/api/v1/cameras${qs({ cityId })}`),
-    incidentsToReview: (cityId?: string) => optional<unknown>(f, `/api/v1/incidents${qs({ cityId, status: 'pending' })}`),
+    /** GeoJSON points with the camera in the properties; flattened to the shape the queue's offline list has. */
+    cameras: async (cityId?: string): Promise<Camera[] | null> => {
+      const fc = await optional<FeatureCollection<Point, Omit<Camera, 'position'>>>(f, `/api/v1/cameras${qs({ cityId })}`);
+      return fc && fc.features.map((x) => ({ ...x.properties, position: { lon: x.geometry.coordinates[0], lat: x.geometry.coordinates[1] } }));
+    },
     confirmIncident: (id: string) => call<unknown>(f, 'POST', `/api/v1/incidents/${id}/confirm`, {}),
     dismissIncident: (id: string, reason: string) => call<unknown>(f, 'POST', `/api/v1/incidents/${id}/dismiss`, { reason }),
     districtStats: (cityId?: string) => call<DistrictFigures[]>(f, 'GET', `/api/v1/stats/districts${qs({ cityId })}`),
