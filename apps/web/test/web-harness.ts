@@ -8,9 +8,9 @@ export interface TestWeb extends TestApi {
   browser: Browser;
 }
 
-/** The API serving the built web app on a free port, with demo data, and a headless Chromium. */
-export async function startTestWeb(): Promise<TestWeb> {
-  const api = await startTestApi();
+/** The API serving the built web app on a free port, with demo data, and a headless Chromium; `overrides` are settings. */
+export async function startTestWeb(overrides: Record<string, string> = {}): Promise<TestWeb> {
+  const api = await startTestApi(overrides);
   await api.app.listen({ port: 0, host: '127.0.0.1' });
   const origin = (await api.app.getUrl()).replace('[::1]', '127.0.0.1').replace('127.0.0.1', 'localhost');
   return { ...api, origin, browser: await launchChromium() };

@@ -164,7 +164,6 @@ const en = {
   errVolumeRequired: 'Enter the removed volume in m³.',
   doneTitle: 'Done today',
   // ---- map ---------------------------------------------------------------------------------
-  mapStyleFallback: 'The base map could not be loaded; the offline map is shown.',
   legendHotspots: 'Hotspots (dumping clusters)',
   legendLandfills: 'Landfills by fill level',
   landfillLevels: { ok: 'Below 75%', warn: '75-90%', critical: 'Over 90%' } as Record<string, string>,
@@ -174,7 +173,6 @@ const en = {
   landfillFill: 'Filled: {pct}%',  pinAtCentre: 'Put the pin in the middle of the map',
   sentTitle: 'Report sent',
   trackingLinkLabel: 'Tracking link',
-  statusLabel: 'Status',
   openReport: 'Open report: {category}',
 };
 
@@ -336,7 +334,6 @@ const ru: ResidentStrings = {
   errPhotoRequired: 'Добавьте фото убранного места.',
   errVolumeRequired: 'Укажите вывезенный объём в м³.',
   doneTitle: 'Выполнено сегодня',
-  mapStyleFallback: 'Не удалось загрузить подложку; показана офлайн-карта.',
   legendHotspots: 'Очаги (скопления свалок)',
   legendLandfills: 'Полигоны по заполненности',
   landfillLevels: { ok: 'Меньше 75%', warn: '75–90%', critical: 'Больше 90%' },
@@ -346,7 +343,6 @@ const ru: ResidentStrings = {
   landfillFill: 'Заполнен на {pct}%',  pinAtCentre: 'Поставить метку в центр карты',
   sentTitle: 'Обращение отправлено',
   trackingLinkLabel: 'Ссылка для отслеживания',
-  statusLabel: 'Статус',
   openReport: 'Открыть обращение: {category}',
 };
 
@@ -506,7 +502,6 @@ const kk: ResidentStrings = {
   errPhotoRequired: 'Тазартылған жердің фотосын қосыңыз.',
   errVolumeRequired: 'Шығарылған көлемді м³-пен енгізіңіз.',
   doneTitle: 'Бүгін орындалғандар',
-  mapStyleFallback: 'Негізгі картаны жүктеу мүмкін болмады; офлайн карта көрсетілді.',
   legendHotspots: 'Ошақтар (қоқыс шоғырлары)',
   legendLandfills: 'Полигондар толуы бойынша',
   landfillLevels: { ok: '75%-дан төмен', warn: '75–90%', critical: '90%-дан жоғары' },
@@ -516,7 +511,6 @@ const kk: ResidentStrings = {
   landfillFill: 'Толуы: {pct}%',  pinAtCentre: 'Белгіні картаның ортасына қою',
   sentTitle: 'Өтініш жіберілді',
   trackingLinkLabel: 'Бақылау сілтемесі',
-  statusLabel: 'Мәртебе',
   openReport: 'Өтінішті ашу: {category}',
 };
 

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import type { GeoJSONSource, LngLatLike, MapGeoJSONFeature, PaddingOptions, Subscription } from 'maplibre-gl';
+import type { GeoJSONSource, LngLatLike, MapGeoJSONFeature, PaddingOptions, StyleSpecification, Subscription } from 'maplibre-gl';
 import { maplibregl } from './maplibre';
 import { hasWebGL2 } from './webgl';
-import { buildOfflineStyle, LAYER_IDS, SOURCE_IDS } from './offline-style';
+import { LAYER_IDS, SOURCE_IDS } from './offline-style';
+import { loadMapStyle } from './base-style';
 import {
   cityBBox,
   cityBoundaries,
@@ -152,6 +153,11 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
   const mapRef = useRef<maplibregl.Map | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [glUnavailable, setGlUnavailable] = useState(false);
+  // MAP_STYLE_URL when configured and loadable, else the offline style (decided once per page).
+  const [baseStyle, setBaseStyle] = useState<StyleSpecification | null>(null);
+  useEffect(() => {
+    void loadMapStyle().then((choice) => setBaseStyle(choice.style));
+  }, []);
 
   // Latest values for imperative MapLibre callbacks.
   const langRef = useRef(lang);
@@ -185,7 +191,7 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
   // ---- create the map once -------------------------------------------------------------------
   useEffect(() => {
     const container = containerRef.current;
-    if (!container) return;
+    if (!container || !baseStyle) return;
     if (!hasWebGL2()) {
       setGlUnavailable(true);
       return;
@@ -194,7 +200,7 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
     try {
       map = new maplibregl.Map({
         container,
-        style: buildOfflineStyle(),
+        style: baseStyle,
         bounds: KAZAKHSTAN_BOUNDS,
         fitBoundsOptions: { padding: 16 },
         minZoom: 2,
@@ -368,7 +374,7 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
       delete document.body.dataset.mapReady;
       setLoaded(false);
     };
-  }, []);
+  }, [baseStyle]);
 
   // ---- translated MapLibre controls ----------------------------------------------------------
   useEffect(() => {
@@ -383,7 +389,7 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
     map.addControl(attribution, 'bottom-right');
     controlsRef.current = [nav, attribution];
     map.getCanvas().setAttribute('aria-label', t.mapLabel);
-  }, [t, glUnavailable]);
+  }, [t, glUnavailable, loaded]);
 
   // ---- cities: boundaries, cores, markers, initial fit, readiness -----------------------------
   useEffect(() => {
