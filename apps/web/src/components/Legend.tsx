@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
+import { OverlayLegend } from '../map/OverlayLegend';
 import { CELL_COLORS, COLORS, DISTRICT_PALETTE, STATUS_COLORS } from '../map/offline-style';
 
 const OWN_STATUS_ITEMS = ['submitted', 'registered', 'in_progress', 'resolved'] as const;
@@ -66,6 +67,7 @@ export function Legend() {
           {t.legendCells}
         </li>
       </ul>
+      <OverlayLegend />
     </details>
   );
 }

@@ -1,5 +1,6 @@
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import { buildOfflineStyle, LAYER_IDS } from './offline-style';
+import { availableOverlays, withOverlays, type OverlayId } from './overlay-layers';
 
 /** What the server tells the web app at start (GET /api/v1/client-config). */
 export interface ClientConfig {
@@ -49,28 +50,32 @@ export interface MapStyleChoice {
   style: StyleSpecification;
   /** 'configured': MAP_STYLE_URL loaded; 'offline': none configured; 'fallback': configured but not loadable. */
   source: 'configured' | 'offline' | 'fallback';
+  /** The public overlay layers the API serves, drawn in the style. */
+  overlays: OverlayId[];
 }
 
 let stylePromise: Promise<MapStyleChoice> | null = null;
 
-/** MAP_STYLE_URL when it is configured and loads (within 5 s), else the offline style. */
+/** MAP_STYLE_URL when it is configured and loads (within 5 s), else the offline style; with the overlays the API serves. */
 export function loadMapStyle(): Promise<MapStyleChoice> {
-  stylePromise ??= (async (): Promise<MapStyleChoice> => {
-    const { mapStyleUrl } = await loadClientConfig();
-    if (!mapStyleUrl) return { style: buildOfflineStyle(), source: 'offline' };
-    const ctrl = new AbortController();
-    const timer = window.setTimeout(() => ctrl.abort(), STYLE_TIMEOUT_MS);
-    try {
-      const res = await fetch(mapStyleUrl, { signal: ctrl.signal });
-      const body: unknown = res.ok ? await res.json() : null;
-      if (!isStyle(body)) throw new Error(`not a MapLibre style (HTTP ${res.status})`);
-      return { style: overlayOn(body), source: 'configured' };
-    } catch (err) {
-      console.warn('[taza-map] MAP_STYLE_URL could not be loaded; using the offline style', err);
-      return { style: buildOfflineStyle(), source: 'fallback' };
-    } finally {
-      window.clearTimeout(timer);
-    }
-  })();
+  stylePromise ??= Promise.all([baseStyle(), availableOverlays()]).then(([choice, overlays]) => ({ ...choice, style: withOverlays(choice.style, overlays), overlays }));
   return stylePromise;
+}
+
+async function baseStyle(): Promise<Omit<MapStyleChoice, 'overlays'>> {
+  const { mapStyleUrl } = await loadClientConfig();
+  if (!mapStyleUrl) return { style: buildOfflineStyle(), source: 'offline' as const };
+  const ctrl = new AbortController();
+  const timer = window.setTimeout(() => ctrl.abort(), STYLE_TIMEOUT_MS);
+  try {
+    const res = await fetch(mapStyleUrl, { signal: ctrl.signal });
+    const body: unknown = res.ok ? await res.json() : null;
+    if (!isStyle(body)) throw new Error(`not a MapLibre style (HTTP ${res.status})`);
+    return { style: overlayOn(body), source: 'configured' as const };
+  } catch (err) {
+    console.warn('[taza-map] MAP_STYLE_URL could not be loaded; using the offline style', err);
+    return { style: buildOfflineStyle(), source: 'fallback' as const };
+  } finally {
+    window.clearTimeout(timer);
+  }
 }
