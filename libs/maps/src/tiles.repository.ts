@@ -127,6 +127,23 @@ const LANDFILLS_SQL = `
   )
   SELECT ST_AsMVT(features.*, 'landfills', ${TILE_EXTENT}, 'geom') AS mvt FROM features WHERE features.geom IS NOT NULL`;
 
+// Incidents a dispatcher still cares about: not dismissed, received within 30 days. No snapshot, clip or
+// body hash: those stay behind the staff endpoints.
+const INCIDENTS_SQL = `
+  WITH bounds AS (${ENVELOPES}),
+  features AS (
+    SELECT ST_AsMVTGeom(i.location_3857, bounds.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom,
+           i.id::text AS id, i.status, i.class, i.confidence::float8 AS confidence, i.camera_id::text AS camera_id,
+           extract(epoch FROM i.occurred_at)::bigint AS occurred_at, i.report_id::text AS report_id
+      FROM incidents i CROSS JOIN bounds
+     WHERE i.location_3857 && bounds.buffered
+       AND i.status <> 'dismissed' AND i.received_at > now() - interval '30 days'
+       AND ($4::uuid IS NULL OR i.city_id = $4)
+     ORDER BY i.received_at DESC, i.id
+     LIMIT 5000
+  )
+  SELECT ST_AsMVT(features.*, 'incidents', ${TILE_EXTENT}, 'geom') AS mvt FROM features WHERE features.geom IS NOT NULL`;
+
 /**
  * All SQL of the map tiles. Tiles are built in PostGIS (ST_AsMVT over ST_TileEnvelope, a bbox `&&` on
  * the stored 3857 columns) and run as named prepared statements on the pool TypeORM owns, so each
@@ -214,6 +231,25 @@ export class TilesRepository {
       'tiles_landfills_version',
       `SELECT concat_ws(':', (SELECT count(*) FROM landfills), (SELECT extract(epoch FROM max(updated_at)) FROM landfills),
                         (SELECT extract(epoch FROM max(computed_at)) FROM landfill_forecasts)) AS v`,
+      [],
+    );
+    return rows[0].v;
+  }
+
+  incidents(t: TileCoord, cityId: string | null): Promise<Buffer> {
+    return this.mvt('tiles_incidents', INCIDENTS_SQL, [t.z, t.x, t.y, cityId]);
+  }
+
+  /**
+   * Incidents change by intake, processing and review: their count and the latest of each time. One
+   * scan of the table; fine for a staff layer at CCTV volumes (a trigger-bumped sequence, as reports
+   * have, would be the next step if it ever shows).
+   */
+  async incidentsVersion(): Promise<string> {
+    const rows = await this.prepared<{ v: string }>(
+      'tiles_incidents_version',
+      `SELECT concat_ws(':', count(*), extract(epoch FROM max(received_at)), extract(epoch FROM max(processed_at)), extract(epoch FROM max(reviewed_at)),
+                        count(*) FILTER (WHERE report_id IS NOT NULL)) AS v FROM incidents`,
       [],
     );
     return rows[0].v;

@@ -116,6 +116,8 @@ const MATRIX: Record<string, RouteCase> = {
   // Landfills: a public layer (name, status, fill level), the tile over Almaty's demo site.
   'GET /tiles/:layer/:z/:x/:y.mvt #landfills': { allowed: EVERYONE, request: () => ({ url: '/tiles/landfills/12/2925/1499.mvt' }) },
   'GET /tiles/:layer.json #landfills': { allowed: EVERYONE, request: () => ({ url: '/tiles/landfills.json' }) },
+  'GET /tiles/:layer/:z/:x/:y.mvt #incidents': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'], request: () => ({ url: '/tiles/incidents/10/730/375.mvt' }) },
+  'GET /tiles/:layer.json #incidents': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'], request: () => ({ url: '/tiles/incidents.json' }) },
   // Dispatch: staff of the city read; only its dispatcher plans (an admin may set crews up). Y is Astana's.
   'GET /api/v1/crews': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
   'POST /api/v1/crews': {

@@ -1,4 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { tileOf } from '../../../../libs/maps/src/index.js';
 import { CamerasService } from '../../../../libs/incidents/src/index.js';
 import { cameraRequest, jpegPhoto, multipartBody, pngImage, signIn, waitFor, type CameraKey } from '../../../../libs/testing/src/index.js';
 import { createWorker } from '../../../worker/src/worker.factory.js';
@@ -269,6 +272,37 @@ describe('CCTV incidents: signed intake, idempotency, review, conversion into re
       const cameras = (await t.app.inject({ method: 'GET', url: `/api/v1/cameras?cityId=${almatyId}`, headers: dispatcher })).json();
       const camera = cameras.features.find((c: { properties: { name: string } }) => c.properties.name === 'Almaty outskirts camera 1');
       expect(camera.properties.precision).toEqual({ reviewed: 2, confirmed: 1, ratio: 0.5 });
+    });
+  });
+
+  describe('incidents tile layer (staff)', () => {
+    it('shows staff of the city their incidents with the listed fields only, never snapshots; dismissed ones are left out', async () => {
+      const snap = multipartBody({ eventId: `tile-${Date.now()}`, occurredAt: new Date().toISOString(), confidence: '0.3', class: 'fire' }, [
+        { field: 'snapshot', filename: 's.jpg', contentType: 'image/jpeg', data: await jpegPhoto() },
+      ]);
+      const withSnapshot = (await post(ALMATY_1, snap.body, { contentType: snap.contentType })).json().incidentId;
+      const gone = (await post(ALMATY_1, incident({ confidence: 0.2 }))).json().incidentId;
+      await t.ds.query(`UPDATE incidents SET status = 'dismissed', dismiss_reason = 'test' WHERE id = $1`, [gone]);
+      const at = (await t.ds.query(`SELECT ST_X(location) AS lon, ST_Y(location) AS lat FROM incidents WHERE id = $1`, [withSnapshot]))[0];
+      const tile = tileOf(at.lon, at.lat, 14);
+      const url = `/tiles/incidents/${tile.z}/${tile.x}/${tile.y}.mvt`;
+      const featuresFor = async (headers: Record<string, string>) => {
+        const res = await t.app.inject({ method: 'GET', url, headers });
+        if (res.statusCode === 204) return [];
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['cache-control']).toMatch(/^private/);
+        const layer = new VectorTile(new PbfReader(res.rawPayload)).layers.incidents;
+        return Array.from({ length: layer.length }, (_, i) => layer.feature(i).properties as Record<string, unknown>);
+      };
+      const seen = await featuresFor(dispatcher);
+      const mine = seen.find((f) => f.id === withSnapshot);
+      expect(mine).toMatchObject({ status: 'pending', class: 'fire', confidence: 0.3 });
+      expect(Object.keys(mine!).sort()).toEqual(['camera_id', 'class', 'confidence', 'id', 'occurred_at', 'status']);
+      expect(seen.map((f) => f.id)).not.toContain(gone);
+      const astana = (await signIn(t.app, 'dispatcher.astana@taza.example')).auth;
+      expect(await featuresFor(astana)).toEqual([]);
+      expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(401);
+      expect((await t.app.inject({ method: 'GET', url, headers: resident })).statusCode).toBe(403);
     });
   });
 
