@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { tileOf } from '../../../../libs/maps/src/index.js';
+import { projectRoot } from '../../../../libs/core/src/index.js';
 import { CamerasService } from '../../../../libs/incidents/src/index.js';
-import { cameraRequest, jpegPhoto, multipartBody, pngImage, signIn, waitFor, type CameraKey } from '../../../../libs/testing/src/index.js';
+import { cameraRequest, freePort, jpegPhoto, multipartBody, pngImage, signIn, waitFor, type CameraKey } from '../../../../libs/testing/src/index.js';
 import { createWorker } from '../../../worker/src/worker.factory.js';
 import { startTestApi, stopTestApi, type TestApi } from '../testing/test-api.js';
 
@@ -272,6 +276,34 @@ describe('CCTV incidents: signed intake, idempotency, review, conversion into re
       const cameras = (await t.app.inject({ method: 'GET', url: `/api/v1/cameras?cityId=${almatyId}`, headers: dispatcher })).json();
       const camera = cameras.features.find((c: { properties: { name: string } }) => c.properties.name === 'Almaty outskirts camera 1');
       expect(camera.properties.precision).toEqual({ reviewed: 2, confirmed: 1, ratio: 0.5 });
+    });
+  });
+
+  describe('the camera simulator (infra/camera-sim.mjs, signing written from docs/cameras.md)', () => {
+    it('sends a heartbeat and incidents that reach the review queue; one confirmed becomes a report', async () => {
+      const port = await freePort();
+      await t.app.listen(port, '127.0.0.1');
+      const run = promisify(execFile);
+      const { stdout } = await run(process.execPath, [
+        join(projectRoot(), 'infra', 'camera-sim.mjs'),
+        '--url', `http://127.0.0.1:${port}`, '--key', 'demo-kostanay-1', '--secret', 'taza-demo-camera-secret-kostanay-1',
+        '--count', '3', '--every', '0', '--confidence', '0.55', '--class', 'vehicle_unloading',
+      ]);
+      expect(stdout).toMatch(/heartbeat -> 200/);
+      expect(stdout.match(/-> 201/g)).toHaveLength(3);
+      const kostanay = (await signIn(t.app, 'dispatcher.kostanay@taza.example')).auth;
+      const queued = await waitFor(
+        async () => {
+          const q = (await t.app.inject({ method: 'GET', url: '/api/v1/dispatch/queue', headers: kostanay })).json();
+          return q.incidentsToReview.length === 3 ? q.incidentsToReview : null;
+        },
+        { what: 'the simulator\'s incidents in the Kostanay review queue' },
+      );
+      expect(queued.every((i: { cameraName: string; class: string }) => i.cameraName === 'Kostanay outskirts camera 1' && i.class === 'vehicle_unloading')).toBe(true);
+      expect((await t.app.inject({ method: 'POST', url: `/api/v1/incidents/${queued[0].id}/confirm`, headers: kostanay })).statusCode).toBe(200);
+      const reportId = await waitFor(async () => (await t.app.inject({ method: 'GET', url: `/api/v1/incidents/${queued[0].id}`, headers: kostanay })).json().reportId, { what: 'the report' });
+      const report = (await t.app.inject({ method: 'GET', url: `/api/v1/reports/${reportId}`, headers: kostanay })).json();
+      expect(JSON.stringify(report)).toMatch(/"source":"cctv"/);
     });
   });
 
