@@ -8,6 +8,7 @@ import { CitiesModule } from '../../../libs/cities/src/index.js';
 import { AppConfig, ConfigModule, createDataSource, DatabaseModule, loadConfigOrExit, OutboxModule, QueueModule, RedisModule } from '../../../libs/core/src/index.js';
 import { DispatchModule } from '../../../libs/dispatch/src/index.js';
 import { IncidentsModule } from '../../../libs/incidents/src/index.js';
+import { LandfillsModule } from '../../../libs/landfills/src/index.js';
 import { loadDemoData } from './demo-data.js';
 import { Open311ClientsModule } from '../../../libs/open311/src/index.js';
 
@@ -20,7 +21,7 @@ class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, OutboxModule, QueueModule, CitiesModule, AccountsModule, Open311ClientsModule, DispatchModule, IncidentsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, OutboxModule, QueueModule, CitiesModule, AccountsModule, Open311ClientsModule, DispatchModule, IncidentsModule, LandfillsModule],
     };
   }
 }

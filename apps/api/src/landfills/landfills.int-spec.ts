@@ -1,8 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { VectorTile } from '@mapbox/vector-tile';
+import pg from 'pg';
 import { PbfReader } from 'pbf';
 import { DEMO_LANDFILLS, LandfillsService, addDays } from '../../../../libs/landfills/src/index.js';
 import { tileOf } from '../../../../libs/maps/src/index.js';
-import { multipartBody, signIn } from '../../../../libs/testing/src/index.js';
+import { projectRoot } from '../../../../libs/core/src/index.js';
+import { createTestDatabase, multipartBody, signIn } from '../../../../libs/testing/src/index.js';
 import { startTestApi, stopTestApi, type TestApi } from '../testing/test-api.js';
 
 describe('landfills API (real PostGIS)', () => {
@@ -290,5 +294,31 @@ describe('landfills API (real PostGIS)', () => {
     expect(Object.keys(kostanay.properties).sort()).toEqual(['asOf', 'fillPercent', 'id', 'name', 'status']);
     expect(kostanay.properties.fillPercent).toBeGreaterThan(90);
     expect(kostanay.geometry.type).toBe('MultiPolygon');
+  });
+});
+
+describe('npm run seed (the command npm start runs)', () => {
+  it("loads the demo landfills and raises Kostanay's critical alert with its email queued, once", async () => {
+    const db = await createTestDatabase();
+    try {
+      const seed = () =>
+        execFileSync(process.execPath, [join(projectRoot(), 'dist', 'apps', 'api', 'src', 'cli.js'), 'seed'], {
+          env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: 'test', LOG_LEVEL: 'silent', QUEUE_PREFIX: `taza-seed-${process.pid}` },
+          encoding: 'utf8',
+        });
+      expect(seed()).toMatch(/4 new landfills/);
+      expect(seed()).toMatch(/0 new landfills/);
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query<{ level: string; emails: number }>(
+        `SELECT a.level, (SELECT count(*)::int FROM notifications n WHERE n.recipient = 'akim.kostanay@taza.example') AS emails
+           FROM landfill_alerts a JOIN landfills l ON l.id = a.landfill_id WHERE l.name = 'Kostanay municipal landfill' ORDER BY a.level`,
+      );
+      expect(rows.map((r) => r.level)).toEqual(['critical', 'full_within_year', 'warning']);
+      expect(rows[0].emails).toBe(1);
+      await client.end();
+    } finally {
+      await db.drop();
+    }
   });
 });
