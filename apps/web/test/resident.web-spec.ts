@@ -184,5 +184,8 @@ describe('web app: a resident reports a dump, the akimat resolves it, the reside
     expect(await page.getByTestId('my-report').count()).toBe(1);
     expect(await page.getByTestId('my-report').innerText()).toMatch(/Крупногабаритные отходы[\s\S]*Подано/);
     await page.screenshot({ path: screenshotPath('my-reports-ru') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: screenshotPath('my-reports-phone-ru') });
   });
 });

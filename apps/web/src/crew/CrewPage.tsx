@@ -340,6 +340,7 @@ function CompleteForm({ order, n, onCancel, onDone }: { order: OrderSummary; n: 
             const f = e.target.files?.[0] ?? null;
             setPhoto(f);
             setPreview(f ? URL.createObjectURL(f) : null);
+            setErrors((errs) => ({ ...errs, photos: '' }));
           }}
         />
         <label htmlFor={`${id}-photo`} className="rp-button rp__file-button" aria-hidden="true">

@@ -349,7 +349,10 @@ export function ReportPage({ cities, districts }: { cities: CityCollection | nul
               value={category}
               aria-invalid={errors.category ? true : undefined}
               aria-describedby={errors.category ? `${ids}-category-error` : undefined}
-              onChange={(e) => setCategory(e.target.value)}
+              onChange={(e) => {
+                setCategory(e.target.value);
+                setErrors((errs) => ({ ...errs, category: '' }));
+              }}
             >
               <option value="">{r.categoryChoose}</option>
               {categories.map((c) => (
@@ -367,7 +370,10 @@ export function ReportPage({ cities, districts }: { cities: CityCollection | nul
           <div className="rp__chips">
             {SIZES.map((s) => (
               <label key={s} className="rp__chip">
-                <input type="radio" name="size" value={s} checked={size === s} onChange={() => setSize(s)} data-testid={`size-${s}`} />
+                <input type="radio" name="size" value={s} checked={size === s} onChange={() => {
+                    setSize(s);
+                    setErrors((errs) => ({ ...errs, size: '' }));
+                  }} data-testid={`size-${s}`} />
                 <span>{r.sizes[s]}</span>
               </label>
             ))}
