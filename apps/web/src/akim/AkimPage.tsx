@@ -3,7 +3,7 @@ import type { CityCollection, DistrictCollection } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
 import { format } from '../i18n/dictionaries';
 import { useStaffStrings } from '../i18n/use-staff-strings';
-import { asList, useStaffApi, type DistrictFigures, type LandfillAlert, type LandfillCollection, type SlaFlag } from '../dispatch/staff-api';
+import { useStaffApi, type CameraSuggestion, type DistrictFigures, type LandfillAlert, type LandfillCollection, type SlaFlag } from '../dispatch/staff-api';
 import { StaffGate } from '../dispatch/StaffGate';
 import { formatDateTime, formatNumber } from '../dispatch/staff-format';
 import { useStaffAction } from '../dispatch/use-staff-action';
@@ -37,7 +37,7 @@ function AkimDashboard({ cityId, cities, districts }: PageProps & { cityId: stri
   const [figures, setFigures] = useState<DistrictFigures[] | null>(null);
   const [landfills, setLandfills] = useState<LandfillCollection | null | undefined>(undefined);
   const [alerts, setAlerts] = useState<LandfillAlert[] | null | undefined>(undefined);
-  const [suggestions, setSuggestions] = useState<unknown[] | null | undefined>(undefined);
+  const [suggestions, setSuggestions] = useState<CameraSuggestion[] | null | undefined>(undefined);
   const [overdue, setOverdue] = useState<SlaFlag[] | null>(null);
   const [loadError, setLoadError] = useState(false);
 
@@ -54,7 +54,7 @@ function AkimDashboard({ cityId, cities, districts }: PageProps & { cityId: stri
     api.overdue(cityId).then((o) => live && setOverdue(o), () => live && setOverdue([]));
     api.landfills().then((l) => live && setLandfills(l), () => live && setLandfills(null));
     api.landfillAlerts().then((a) => live && setAlerts(a), () => live && setAlerts(null));
-    api.cameraSuggestions(cityId).then((c) => live && setSuggestions(c === null ? null : asList(c, 'suggestions', 'features')), () => live && setSuggestions(null));
+    api.cameraSuggestions(cityId).then((c) => live && setSuggestions(c === null ? null : c.suggestions), () => live && setSuggestions(null));
     return () => {
       live = false;
     };
@@ -119,7 +119,7 @@ function AkimDashboard({ cityId, cities, districts }: PageProps & { cityId: stri
         )}
         {overdue && overdue.length > 20 && <p className="staff-hint">{format(s.andMore, { n: formatNumber(overdue.length - 20, lang, 0) })}</p>}
       </section>
-      <CameraSuggestions suggestions={suggestions} />
+      <CameraSuggestions suggestions={suggestions} cities={cities} districts={cityDistricts} cityId={cityId} />
     </div>
   );
 }

@@ -1,40 +1,53 @@
+import { useMemo } from 'react';
+import type { Feature, Geometry } from 'geojson';
+import type { CityCollection, DistrictCollection } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
 import { format } from '../i18n/dictionaries';
 import { useStaffStrings } from '../i18n/use-staff-strings';
+import type { CameraSuggestion } from '../dispatch/staff-api';
 import { formatNumber } from '../dispatch/staff-format';
+import { sectorPolygon, StaffMap, type MapMarker, type Overlay } from '../dispatch/StaffMap';
 
-interface SuggestionView {
-  hotspotId: string;
-  severity: number | null;
-  lon: number | null;
-  lat: number | null;
-  bearing: number | null;
-  status: string | null;
+interface Props {
+  /** undefined: loading; null: the server has no hotspots module. */
+  suggestions: CameraSuggestion[] | null | undefined;
+  cities: CityCollection | null;
+  districts: DistrictCollection | null;
+  cityId: string;
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-function view(raw: unknown): SuggestionView {
-  const r = (raw ?? {}) as Record<string, unknown>;
-  // A GeoJSON feature (the suggested position as its point) or a plain object.
-  const p = (r.type === 'Feature' ? r.properties : r) as Record<string, unknown>;
-  const geometry = r.geometry as { type?: string; coordinates?: number[] } | undefined;
-  const pos = (p.suggestedPosition ?? p.position ?? p.suggested) as { lon?: number; lat?: number; coordinates?: number[] } | undefined;
-  const coords = geometry?.type === 'Point' ? geometry.coordinates : pos?.coordinates;
-  return {
-    hotspotId: String(p.hotspotId ?? p.id ?? ''),
-    severity: num(p.severity),
-    lon: num(pos?.lon) ?? num(coords?.[0]),
-    lat: num(pos?.lat) ?? num(coords?.[1]),
-    bearing: num(p.bearing ?? p.suggestedBearing),
-    status: typeof p.status === 'string' ? p.status : null,
-  };
-}
-
-/** Where the next cameras should go: recurring outskirts hotspots no camera sees. */
-export function CameraSuggestions({ suggestions }: { suggestions: unknown[] | null | undefined }) {
+/** Where the next cameras should go: recurring outskirts hotspots no camera sees, with a spot covering each. */
+export function CameraSuggestions({ suggestions, cities, districts, cityId }: Props) {
   const { lang } = useI18n();
   const s = useStaffStrings();
+
+  const overlays: Overlay[] = useMemo(() => {
+    const features: Feature<Geometry, Record<string, unknown>>[] = [];
+    for (const x of suggestions ?? []) {
+      if (x.hull) features.push({ type: 'Feature', geometry: x.hull, properties: { kind: 'hull' } });
+      const c = x.suggestion;
+      if (c) features.push({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [sectorPolygon(c.lon, c.lat, c.bearingDeg, c.fovDeg, c.rangeM)] }, properties: { kind: 'view' } });
+    }
+    return [
+      {
+        id: 'akim-suggestions',
+        data: { type: 'FeatureCollection', features },
+        layers: [
+          { id: 'akim-suggestion-hull', type: 'fill', filter: ['==', ['get', 'kind'], 'hull'], paint: { 'fill-color': '#b30000', 'fill-opacity': 0.5 } },
+          { id: 'akim-suggestion-view', type: 'fill', filter: ['==', ['get', 'kind'], 'view'], paint: { 'fill-color': '#1565c0', 'fill-opacity': 0.2, 'fill-outline-color': '#1565c0' } },
+        ],
+      },
+    ];
+  }, [suggestions]);
+
+  const markers: MapMarker[] = useMemo(
+    () =>
+      (suggestions ?? []).flatMap((x) =>
+        x.suggestion ? [{ key: x.hotspotId, lngLat: [x.suggestion.lon, x.suggestion.lat] as [number, number], label: `#${x.rank}`, className: 'staff-marker staff-marker--camera', title: format(s.suggestionN, { n: String(x.rank) }) }] : [],
+      ),
+    [suggestions, s],
+  );
+
   return (
     <section className="akim-card" aria-labelledby="akim-cameras">
       <h3 id="akim-cameras" className="staff-h3">
@@ -48,22 +61,37 @@ export function CameraSuggestions({ suggestions }: { suggestions: unknown[] | nu
       ) : suggestions.length === 0 ? (
         <p className="staff-empty">{s.noSuggestions}</p>
       ) : (
-        <ol className="staff-list" data-testid="camera-suggestions">
-          {suggestions.map(view).map((v, i) => (
-            <li key={`${v.hotspotId}-${i}`} className="staff-item">
-              <div className="staff-item__row">
-                <span className="staff-item__title">
-                  <span className="staff-rank">#{i + 1}</span> {format(s.severity, { n: formatNumber(v.severity, lang, 1) })}
-                </span>
-                {v.status && <span className="staff-tag staff-tag--danger">{s.hotspotStatuses[v.status] ?? v.status}</span>}
-              </div>
-              <div className="staff-item__meta">
-                {v.lon !== null && v.lat !== null && <span>{format(s.suggestedAt, { lat: v.lat.toFixed(5), lon: v.lon.toFixed(5) })}</span>}
-                {v.bearing !== null && <span>{format(s.facing, { n: formatNumber(v.bearing, lang, 0) })}</span>}
-              </div>
-            </li>
-          ))}
-        </ol>
+        <>
+          <ol className="staff-list" data-testid="camera-suggestions">
+            {suggestions.map((x) => (
+              <li key={x.hotspotId} className="staff-item">
+                <div className="staff-item__row">
+                  <span className="staff-item__title">
+                    <span className="staff-rank">#{x.rank}</span> {format(s.severity, { n: formatNumber(x.severity, lang, 1) })}
+                  </span>
+                  <span className="staff-tag staff-tag--danger">{format(s.recurredTimes, { n: String(x.recurrences) })}</span>
+                </div>
+                <div className="staff-item__meta">
+                  <span>{format(s.hotspotReports, { n: String(x.reportCount) })}</span>
+                  {x.incidentCount > 0 && <span>{format(s.hotspotIncidents, { n: String(x.incidentCount) })}</span>}
+                </div>
+                <div className="staff-item__meta">
+                  {x.suggestion ? (
+                    <span>
+                      {format(s.suggestedAt, { lat: x.suggestion.lat.toFixed(5), lon: x.suggestion.lon.toFixed(5) })} · {format(s.facing, { n: formatNumber(x.suggestion.bearingDeg, lang, 0) })} ·{' '}
+                      {format(s.metresAway, { n: formatNumber(x.suggestion.distanceM, lang, 0) })}
+                    </span>
+                  ) : (
+                    <span>{s.noSpotFound}</span>
+                  )}
+                </div>
+              </li>
+            ))}
+          </ol>
+          <div className="akim-choropleth__map akim-suggestions__map">
+            <StaffMap cities={cities} districts={districts} cityId={cityId} overlays={overlays} markers={markers} label={s.cameraSuggestionsTitle} testId="suggestions-map" />
+          </div>
+        </>
       )}
     </section>
   );

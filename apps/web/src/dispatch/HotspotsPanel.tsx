@@ -18,19 +18,9 @@ interface HotspotsPanelProps {
 }
 
 function pointOf(f: Feature<Geometry, HotspotProps>): [number, number] | null {
-  const c = f.properties.centroid as { lon?: number; lat?: number } | [number, number] | undefined;
-  if (Array.isArray(c)) return c;
-  if (c && typeof c.lon === 'number' && typeof c.lat === 'number') return [c.lon, c.lat];
-  const g = f.geometry;
-  if (g?.type === 'Point') return g.coordinates as [number, number];
-  if (g?.type === 'Polygon') {
-    const ring = g.coordinates[0];
-    return [ring.reduce((a, p) => a + p[0], 0) / ring.length, ring.reduce((a, p) => a + p[1], 0) / ring.length];
-  }
-  return null;
+  const c = f.properties.centroid;
+  return c ? [c.lon, c.lat] : null;
 }
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** Outskirts hotspots ranked by severity, each one click away from a work order. */
 export function HotspotsPanel({ hotspots, ranked, others, orders, highlight, busy, onLocate, onCreate }: HotspotsPanelProps) {
@@ -44,24 +34,24 @@ export function HotspotsPanel({ hotspots, ranked, others, orders, highlight, bus
     const p = f.properties;
     const at = pointOf(f);
     const order = activeOrder(p.id);
-    const reports = num(p.reportCount) ?? num(p.reports) ?? num(p.reportsCount);
-    const incidents = num(p.incidentCount) ?? num(p.incidents) ?? num(p.incidentsCount);
-    const volume = num(p.estimatedVolumeM3) ?? num(p.volumeM3);
+    const reports = p.reportCount;
+    const incidents = p.incidentCount;
+    const volume = p.volumeM3;
     return (
       <li key={p.id} className={`staff-item${highlight === p.id ? ' staff-item--highlight' : ''}`} data-item-id={p.id} data-testid={`hotspot-${p.id}`}>
         <div className="staff-item__row">
           <span className="staff-item__title">
-            {rank !== null && <span className="staff-rank">#{rank}</span>} {format(s.severity, { n: formatNumber(num(p.severity), lang, 1) })}
+            {rank !== null && <span className="staff-rank">#{rank}</span>} {format(s.severity, { n: formatNumber(p.severity, lang, 1) })}
           </span>
           <span className={`staff-tag${p.status === 'recurring' ? ' staff-tag--danger' : ''}`}>{s.hotspotStatuses[p.status] ?? p.status}</span>
         </div>
         <div className="staff-item__meta">
-          {reports !== null && <span>{format(s.hotspotReports, { n: String(reports) })}</span>}
-          {incidents !== null && incidents > 0 && <span>{format(s.hotspotIncidents, { n: String(incidents) })}</span>}
-          {volume !== null && <span>{format(s.volume, { n: formatNumber(volume, lang, 1) })}</span>}
+          <span>{format(s.hotspotReports, { n: String(reports) })}</span>
+          {incidents > 0 && <span>{format(s.hotspotIncidents, { n: String(incidents) })}</span>}
+          <span>{format(s.volume, { n: formatNumber(volume, lang, 1) })}</span>
           {p.outskirts && <span className="staff-tag">{s.outskirts}</span>}
-          {p.covered === false && <span className="staff-tag staff-tag--warn">{s.noCamera}</span>}
-          {typeof p.lastSeenAt === 'string' && <span>{format(s.lastSeen, { when: formatDateTime(p.lastSeenAt, lang) })}</span>}
+          {!p.coveredByCamera && <span className="staff-tag staff-tag--warn">{s.noCamera}</span>}
+          {p.lastSeenAt && <span>{format(s.lastSeen, { when: formatDateTime(p.lastSeenAt, lang) })}</span>}
         </div>
         <div className="staff-item__row">
           {at && (

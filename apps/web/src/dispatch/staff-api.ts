@@ -121,17 +121,23 @@ export interface ReportProps {
 }
 export type ReportCollection = FeatureCollection<Point, ReportProps>;
 
+/** A hotspot as staff of its city see it (GET /api/v1/hotspots: hull polygons, highest severity first). */
 export interface HotspotProps {
   id: string;
-  status: string;
+  cityId: string;
+  status: 'active' | 'recurring' | 'cleared' | string;
+  reportCount: number;
+  incidentCount: number;
+  confirmationCount: number;
   severity: number;
+  volumeM3: number;
+  hazardousCount: number;
+  centroid: { lon: number; lat: number };
+  firstSeenAt: string;
+  lastSeenAt: string;
   outskirts: boolean;
-  reportCount?: number;
-  incidentCount?: number;
-  estimatedVolumeM3?: number;
-  covered?: boolean;
-  lastSeenAt?: string;
-  [key: string]: unknown;
+  coveredByCamera: boolean;
+  recurrences: number;
 }
 export type HotspotCollection = FeatureCollection<Geometry, HotspotProps>;
 
@@ -164,15 +170,18 @@ export interface IncidentItem {
   snapshotUrl: string | null;
 }
 
+/** A recurring outskirts hotspot no camera sees, with where a camera covering it could stand. */
 export interface CameraSuggestion {
+  rank: number;
   hotspotId: string;
   severity: number;
-  status?: string;
-  suggestedPosition: { lon: number; lat: number };
-  bearing?: number | null;
-  distanceMetres?: number | null;
-  reason?: string | null;
-  [key: string]: unknown;
+  recurrences: number;
+  status: string;
+  reportCount: number;
+  incidentCount: number;
+  hull: Polygon | null;
+  centroid: { lon: number; lat: number };
+  suggestion: { lon: number; lat: number; bearingDeg: number; fovDeg: number; rangeM: number; distanceM: number } | null;
 }
 
 export interface DistrictFigures {
@@ -276,18 +285,6 @@ async function optional<T>(f: Fetcher, path: string): Promise<T | null> {
   }
 }
 
-/** Lists come either bare or wrapped (`{items}`, `{data}`, `{alerts}`…): take the array. */
-export function asList<T>(body: unknown, ...keys: string[]): T[] {
-  if (Array.isArray(body)) return body as T[];
-  if (body && typeof body === 'object') {
-    for (const k of [...keys, 'items', 'data', 'results']) {
-      const v = (body as Record<string, unknown>)[k];
-      if (Array.isArray(v)) return v as T[];
-    }
-  }
-  return [];
-}
-
 export function makeStaffApi(f: Fetcher) {
   return {
     queue: (cityId?: string) => call<DispatchQueue>(f, 'GET', `/api/v1/dispatch/queue${qs({ cityId })}`),
@@ -305,7 +302,7 @@ export function makeStaffApi(f: Fetcher) {
       call<unknown>(f, 'POST', `/api/v1/reports/${id}/transitions`, { action, ...extra }),
     // ---- modules landing separately (hotspots, CCTV, landfills): null when the server has none ----
     hotspots: (cityId?: string) => optional<HotspotCollection>(f, `/api/v1/hotspots${qs({ cityId, limit: 200 })}`),
-    cameraSuggestions: (cityId?: string) => optional<unknown>(f, `/api/v1/hotspots/camera-suggestions${qs({ cityId })}`),
+    cameraSuggestions: (cityId?: string) => optional<{ suggestions: CameraSuggestion[] }>(f, `/api/v1/hotspots/camera-suggestions${qs({ cityId })}`),
     /** GeoJSON points with the camera in the properties; flattened to the shape the queue's offline list has. */
     cameras: async (cityId?: string): Promise<Camera[] | null> => {
       const fc = await optional<FeatureCollection<Point, Omit<Camera, 'position'>>>(f, `/api/v1/cameras${qs({ cityId })}`);

@@ -190,6 +190,10 @@ const en = {
   noSuggestions: 'No suggestions: every recurring outskirts hotspot is covered.',
   suggestedAt: 'at {lat}, {lon}',
   facing: 'facing {n}°',
+  metresAway: '{n} m from the dump',
+  recurredTimes: 'recurred ×{n}',
+  noSpotFound: 'no spot 30–80 m away sees the whole area',
+  suggestionN: 'Suggested camera #{n}',
 };
 
 export type StaffStrings = typeof en;
@@ -370,6 +374,10 @@ const ru: StaffStrings = {
   noSuggestions: 'Предложений нет: все повторяющиеся очаги на окраинах под камерами.',
   suggestedAt: 'в точке {lat}, {lon}',
   facing: 'направление {n}°',
+  metresAway: '{n} м от свалки',
+  recurredTimes: 'повторялся ×{n}',
+  noSpotFound: 'нет точки в 30–80 м, откуда видна вся площадь',
+  suggestionN: 'Предлагаемая камера №{n}',
 };
 
 const kk: StaffStrings = {
@@ -548,6 +556,10 @@ const kk: StaffStrings = {
   noSuggestions: 'Ұсыныс жоқ: шет аймақтағы қайталанатын ошақтардың бәрі камерада.',
   suggestedAt: '{lat}, {lon} нүктесінде',
   facing: 'бағыты {n}°',
+  metresAway: 'үйіндіден {n} м',
+  recurredTimes: '×{n} қайталанды',
+  noSpotFound: '30–80 м жерде бүкіл аумақ көрінетін нүкте жоқ',
+  suggestionN: 'Ұсынылған №{n} камера',
 };
 
 // (the language codes are spelled out: this file is also read by a Node unit spec)
