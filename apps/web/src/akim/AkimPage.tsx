@@ -52,8 +52,8 @@ function AkimDashboard({ cityId, cities, districts }: PageProps & { cityId: stri
       },
     );
     api.overdue(cityId).then((o) => live && setOverdue(o), () => live && setOverdue([]));
-    api.landfills().then((l) => live && setLandfills(l), () => live && setLandfills(null));
-    api.landfillAlerts().then((a) => live && setAlerts(a), () => live && setAlerts(null));
+    api.landfills(cityId).then((l) => live && setLandfills(l), () => live && setLandfills(null));
+    api.landfillAlerts(cityId).then((a) => live && setAlerts(a), () => live && setAlerts(null));
     api.cameraSuggestions(cityId).then((c) => live && setSuggestions(c === null ? null : c.suggestions), () => live && setSuggestions(null));
     return () => {
       live = false;

@@ -193,7 +193,7 @@ function AlertItem({ alert, api, action }: { alert: AlertView; api: StaffApi; ac
         <p className="akim-alert__ack" data-testid="alert-acked">
           {format(s.acknowledgedAt, { when: formatDateTime(alert.acknowledgedAt, lang) })}
           {alert.acknowledgedByName ? ` (${alert.acknowledgedByName})` : ''}
-          {alert.ackNote ? ` — ${alert.ackNote}` : ''}
+          {alert.note ? ` — ${alert.note}` : ''}
         </p>
       ) : open ? (
         <form className="staff-inline-form" onSubmit={submit} noValidate>

@@ -14,13 +14,8 @@ export interface LandfillView {
   milestones: Record<'80' | '90' | '95' | '100', Milestone | null>;
 }
 
-export function milestonesOf(list: Milestone[] | null | undefined): LandfillView['milestones'] {
-  const out: LandfillView['milestones'] = { '80': null, '90': null, '95': null, '100': null };
-  for (const m of list ?? []) {
-    const key = String(m.percent) as keyof typeof out;
-    if (key in out) out[key] = m;
-  }
-  return out;
+export function milestonesOf(thresholds: Record<string, Milestone> | null | undefined): LandfillView['milestones'] {
+  return { '80': thresholds?.['80'] ?? null, '90': thresholds?.['90'] ?? null, '95': thresholds?.['95'] ?? null, '100': thresholds?.['100'] ?? null };
 }
 
 /** The landfills used by `cityId` (a landfill may serve several cities). */
@@ -37,7 +32,7 @@ export function landfillViews(fc: LandfillCollection | null, cityId: string): La
         cityIds: p.cityIds ?? [],
         fillPercent: p.fillPercent,
         asOf: p.asOf,
-        milestones: milestonesOf(p.forecast?.milestones),
+        milestones: milestonesOf(p.forecast?.thresholds),
       };
     })
     .sort((a, b) => b.fillPercent - a.fillPercent);
@@ -53,8 +48,8 @@ export function chartSeries(s: LandfillSeries): ChartSeries {
     if (!row) rows.set(t, (row = { actual: null, forecast: null, low: null, high: null }));
     return row;
   };
-  for (const d of s.days) at(day(d.day)).actual = d.fillPercent;
-  for (const p of s.forecast?.projection ?? []) {
+  for (const d of s.points) at(day(d.day)).actual = d.fillPercent;
+  for (const p of s.forecast?.points ?? []) {
     const row = at(day(p.day));
     row.forecast = p.fillPercent;
     // low = the slow-fill scenario, high = the fast-fill one: the band between them.

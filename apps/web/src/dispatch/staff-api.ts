@@ -196,9 +196,8 @@ export interface DistrictFigures {
   averageRating: number | null;
 }
 
-/** A forecast line: 80/90/95/100 %, with its central date and the fast-fill (low) and slow-fill (high) dates. */
+/** A forecast line (80/90/95/100 %): its central date and the fast-fill (low) and slow-fill (high) dates. */
 export interface Milestone {
-  percent: number;
   reached: boolean;
   date: string | null;
   low: string | null;
@@ -214,7 +213,8 @@ export interface LandfillProps {
   asOf: string;
   usedM3: number;
   fillPercent: number;
-  forecast: { computedOn: string; rateTonnesPerDay: number; milestones: Milestone[] } | null;
+  /** The stored forecast; thresholds keyed by line ("80", "90", "95", "100"). */
+  forecast: { computedOn: string; rateTonnesPerDay: number; thresholds: Record<string, Milestone> } | null;
   alerts: { id: string; level: string; raisedAt: string; acknowledged: boolean }[];
 }
 export type LandfillCollection = FeatureCollection<Geometry, LandfillProps>;
@@ -223,12 +223,14 @@ export interface LandfillSeries {
   landfill: { id: string; name: string; capacityM3: number };
   from: string;
   to: string;
-  days: { day: string; intakeTonnes: number; divertedTonnes: number; usedM3: number; fillPercent: number }[];
+  /** Per day: the measured (or derived) fill level. */
+  points: { day: string; intakeTonnes: number; divertedTonnes: number; usedM3: number; fillPercent: number }[];
   forecast: {
     asOf: string;
     rateTonnesPerDay: number;
-    milestones: Milestone[];
-    projection: { day: string; fillPercent: number; lowPercent: number; highPercent: number }[];
+    thresholds: Record<string, Milestone>;
+    /** Weekly from today: central, slow-fill (low) and fast-fill (high) levels. */
+    points: { day: string; fillPercent: number; lowPercent: number; highPercent: number }[];
   };
 }
 
@@ -242,7 +244,7 @@ export interface LandfillAlert {
   raisedAt: string;
   acknowledgedAt: string | null;
   acknowledgedByName: string | null;
-  ackNote: string | null;
+  note: string | null;
 }
 
 export type TransitionAction = 'register' | 'reject' | 'duplicate';
@@ -312,9 +314,9 @@ export function makeStaffApi(f: Fetcher) {
     dismissIncident: (id: string, reason: string) => call<unknown>(f, 'POST', `/api/v1/incidents/${id}/dismiss`, { reason }),
     districtStats: (cityId?: string) => call<DistrictFigures[]>(f, 'GET', `/api/v1/stats/districts${qs({ cityId })}`),
     /** The landfills of the caller's cities (a landfill may serve several). */
-    landfills: () => optional<LandfillCollection>(f, '/api/v1/landfills'),
+    landfills: (cityId?: string) => optional<LandfillCollection>(f, `/api/v1/landfills${qs({ cityId })}`),
     landfillSeries: (id: string) => call<LandfillSeries>(f, 'GET', `/api/v1/landfills/${id}/series`),
-    landfillAlerts: () => optional<LandfillAlert[]>(f, '/api/v1/landfill-alerts?state=all&limit=200'),
+    landfillAlerts: (cityId?: string) => optional<LandfillAlert[]>(f, `/api/v1/landfill-alerts${qs({ cityId, state: 'all', limit: 200 })}`),
     acknowledgeAlert: (id: string, note: string) => call<LandfillAlert>(f, 'POST', `/api/v1/landfill-alerts/${id}/acknowledge`, { note }),
     /** A media or snapshot URL fetched with the token, as an object URL for <img>. */
     blobUrl: async (path: string) => {
