@@ -7,3 +7,4 @@ export * from './tile-cache.js';
 export * from './tiles.repository.js';
 export * from './tiles.service.js';
 export * from './report-grid.service.js';
+export * from './memory-tile-cache.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { TILE_BUFFER, TILE_EXTENT, type GridQuery, type TileCoord } from './tile-math.js';
-import type { TileFilters } from './tile-filters.js';
+import { NO_FILTERS, type TileFilters } from './tile-filters.js';
 
 /** Statuses counted as open on the map: Open311's "open" (the first four of the lifecycle). */
 export const OPEN_STATUSES = ['submitted', 'registered', 'in_progress', 'resolved'] as const;
@@ -10,20 +10,60 @@ export const CLOSED_STATUSES = ['closed', 'rejected', 'duplicate'] as const;
 
 const ENVELOPES = `SELECT ST_TileEnvelope($1, $2, $3) AS env, ST_TileEnvelope($1, $2, $3, margin => ${TILE_BUFFER / TILE_EXTENT}) AS buffered`;
 
-const REPORT_POINTS_SQL = `
+/**
+ * A tile query for the filters a request carries: each combination of filters is its own prepared
+ * statement holding only the conditions that apply (no `$n IS NULL OR ...` evaluated per row, and the
+ * unfiltered statement is exactly the SQL the benchmark runs as its raw reference).
+ */
+interface TileQuery {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
+/** Collects parameters after $1-$3 (z, x, y) and names the filter shape. */
+class Params {
+  readonly values: unknown[];
+  readonly shape: string[] = [];
+  constructor(t: TileCoord, ...more: unknown[]) {
+    this.values = [t.z, t.x, t.y, ...more];
+  }
+  add(tag: string, value: unknown, cast: string): string {
+    this.values.push(value);
+    this.shape.push(tag);
+    return `$${this.values.length}::${cast}`;
+  }
+  name(prefix: string): string {
+    return `${prefix}_${this.shape.join('') || 'all'}`;
+  }
+}
+
+const texts = new Map<string, string>();
+/** The statement text of a name: built once per process (the same name must always mean the same text). */
+function statement(name: string, build: () => string, values: unknown[]): TileQuery {
+  let text = texts.get(name);
+  if (text === undefined) texts.set(name, (text = build()));
+  return { name, text, values };
+}
+
+function reportPointsQuery(t: TileCoord, f: TileFilters): TileQuery {
+  const p = new Params(t);
+  const where: string[] = [];
+  if (f.statuses) where.push(`r.status::text = ANY (${p.add('s', f.statuses, 'text[]')})`);
+  if (f.categories) where.push(`r.category_code = ANY (${p.add('c', f.categories, 'text[]')})`);
+  if (f.from) where.push(`r.created_at >= ${p.add('f', f.from, 'timestamptz')}`);
+  if (f.to) where.push(`r.created_at < ${p.add('t', f.to, 'timestamptz')}`);
+  return statement(p.name('tiles_report_points'), () => `
   WITH bounds AS (${ENVELOPES}),
   features AS (
     SELECT ST_AsMVTGeom(r.location_3857, bounds.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom,
            r.id::text AS id, r.status::text AS status, r.category_code AS category, r.size,
            r.confirmations, r.outskirts, extract(epoch FROM r.created_at)::bigint AS created_at
       FROM reports r, bounds
-     WHERE r.location_3857 && bounds.buffered
-       AND ($4::text[] IS NULL OR r.status::text = ANY ($4))
-       AND ($5::text[] IS NULL OR r.category_code = ANY ($5))
-       AND ($6::timestamptz IS NULL OR r.created_at >= $6)
-       AND ($7::timestamptz IS NULL OR r.created_at < $7)
+     WHERE r.location_3857 && bounds.buffered${where.map((w) => `\n       AND ${w}`).join('')}
   )
-  SELECT ST_AsMVT(features.*, 'reports', ${TILE_EXTENT}, 'geom') AS mvt FROM features`;
+  SELECT ST_AsMVT(features.*, 'reports', ${TILE_EXTENT}, 'geom') AS mvt FROM features`, p.values);
+}
 
 const CELL_READ = `cell_z, cell_x, cell_y, category, count, sum_x, sum_y, ${[...OPEN_STATUSES, ...CLOSED_STATUSES].map((st) => `n_${st}`).join(', ')}`;
 const ALL_STATUSES = [...OPEN_STATUSES, ...CLOSED_STATUSES];
@@ -37,28 +77,30 @@ const cellFeatures = `ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(cells.cx, cells.cy), 
  * chosen categories, all statuses).
  */
 const sumOf = (statuses: readonly string[]) => statuses.map((s) => `m.${s}`).join(' + ');
-const REPORT_CELLS_SQL = `
+function reportCellsQuery(t: TileCoord, g: GridQuery, f: TileFilters): TileQuery {
+  const p = new Params(t, g.cellZoom, g.shift, g.xMin, g.xMax, g.yMin, g.yMax);
+  const category = f.categories ? `\n       AND g.category = ANY (${p.add('c', f.categories, 'text[]')})` : '';
+  const statuses = f.statuses ? p.add('s', f.statuses, 'text[]') : null;
+  const keep = (s: string) => (statuses ? `CASE WHEN '${s}' = ANY (${statuses}) THEN ${s} ELSE 0 END` : s);
+  return statement(p.name('tiles_report_cells'), () => `
   WITH bounds AS (SELECT ST_TileEnvelope($1, $2, $3) AS env),
   sums AS (
     SELECT sum(g.sum_x) / sum(g.count) AS cx, sum(g.sum_y) / sum(g.count) AS cy,
            ${ALL_STATUSES.map((s) => `sum(g.n_${s}) AS ${s}`).join(', ')}
       FROM (SELECT ${CELL_READ} FROM report_cells UNION ALL SELECT ${CELL_READ} FROM report_cells_delta) g
-     WHERE g.cell_z = $4 AND g.cell_x BETWEEN $6 AND $7 AND g.cell_y BETWEEN $8 AND $9
-       AND ($11::text[] IS NULL OR g.category = ANY ($11))
+     WHERE g.cell_z = $4 AND g.cell_x BETWEEN $6 AND $7 AND g.cell_y BETWEEN $8 AND $9${category}
      GROUP BY g.cell_x >> $5, g.cell_y >> $5
     HAVING sum(g.count) > 0
   ),
-  m AS (
-    SELECT cx, cy, ${ALL_STATUSES.map((s) => `CASE WHEN $10::text[] IS NULL OR '${s}' = ANY ($10) THEN ${s} ELSE 0 END AS ${s}`).join(', ')}
-      FROM sums
-  ),
+  m AS (SELECT cx, cy, ${ALL_STATUSES.map((s) => `${keep(s)} AS ${s}`).join(', ')} FROM sums),
   cells AS (
     SELECT m.cx, m.cy, (${sumOf(ALL_STATUSES)})::integer AS count, (${sumOf(OPEN_STATUSES)})::integer AS open,
            (${sumOf(CLOSED_STATUSES)})::integer AS closed, ${ALL_STATUSES.map((s) => `NULLIF(m.${s}, 0)::integer AS status_${s}`).join(', ')}
       FROM m
   ),
   features AS (SELECT ${cellFeatures} FROM cells, bounds WHERE cells.count > 0)
-  SELECT ST_AsMVT(features.*, 'reports', ${TILE_EXTENT}, 'geom') AS mvt FROM features`;
+  SELECT ST_AsMVT(features.*, 'reports', ${TILE_EXTENT}, 'geom') AS mvt FROM features`, p.values);
+}
 
 /** Per-status counts are fields `status_<status>`, left out of a feature when 0. */
 const statusCount = (s: string) => `NULLIF(sum(g.count) FILTER (WHERE g.status = '${s}'), 0)::integer AS status_${s}`;
@@ -95,6 +137,15 @@ const DISTRICTS_SQL = `
      WHERE d.area_3857 && bounds.buffered
   )
   SELECT ST_AsMVT(features.*, 'districts', ${TILE_EXTENT}, 'geom') AS mvt FROM features WHERE features.geom IS NOT NULL`;
+
+/**
+ * The unfiltered tile statements, for the benchmark's raw reference (bench/tiles.bench.ts runs them with
+ * pgbench): points take $1-$3 (z, x, y), cells also $4 cell zoom, $5 shift, $6-$9 the cell range.
+ */
+export const TILE_SQL = {
+  reportPoints: reportPointsQuery({ z: 0, x: 0, y: 0 }, NO_FILTERS).text,
+  reportCells: reportCellsQuery({ z: 0, x: 0, y: 0 }, { cellZoom: 11, shift: 0, xMin: 0, xMax: 0, yMin: 0, yMax: 0 }, NO_FILTERS).text,
+} as const;
 
 /**
  * Staff only: one point per camera and its view sector (two features, the same fields), for the
@@ -168,12 +219,14 @@ export class TilesRepository {
   }
 
   reportPoints(t: TileCoord, f: TileFilters): Promise<Buffer> {
-    return this.mvt('tiles_report_points', REPORT_POINTS_SQL, [t.z, t.x, t.y, f.statuses, f.categories, f.from, f.to]);
+    const q = reportPointsQuery(t, f);
+    return this.mvt(q.name, q.text, q.values);
   }
 
   /** Low-zoom cells without a date filter (report_cells). */
   reportCells(t: TileCoord, g: GridQuery, f: TileFilters): Promise<Buffer> {
-    return this.mvt('tiles_report_cells', REPORT_CELLS_SQL, [t.z, t.x, t.y, g.cellZoom, g.shift, g.xMin, g.xMax, g.yMin, g.yMax, f.statuses, f.categories]);
+    const q = reportCellsQuery(t, g, f);
+    return this.mvt(q.name, q.text, q.values);
   }
 
   /** Low-zoom cells with a date filter (report_grid, by month of creation). */

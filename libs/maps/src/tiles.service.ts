@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { MapsErrors } from './maps.errors.js';
+import { AppConfig } from '../../core/src/index.js';
+import { MemoryTileCache, type CachedTile } from './memory-tile-cache.js';
 import { TileCache } from './tile-cache.js';
 import { filtersQueryString, parseTileFilters } from './tile-filters.js';
 import { ALL_CITIES, MAP_REPORT_STATUSES, TILE_LAYERS, type TileLayer, type TileScope } from './tile-layers.js';
@@ -11,6 +13,17 @@ export interface TilesOptions {
   /** Keep built tiles in Redis (shared by all API processes). */
   cache: boolean;
   cacheTtlSeconds: number;
+  /** Budget of this process's in-memory tile cache in front of Redis; 0 = none. */
+  memoryBytes: number;
+}
+
+/** TILE_CACHE_TTL_SECONDS and TILE_CACHE_MEMORY_MB (0 turns either cache off). */
+export function tilesOptionsFrom(config: AppConfig): TilesOptions {
+  return {
+    cache: config.TILE_CACHE_TTL_SECONDS > 0,
+    cacheTtlSeconds: config.TILE_CACHE_TTL_SECONDS,
+    memoryBytes: config.TILE_CACHE_MEMORY_MB * 1024 * 1024,
+  };
 }
 
 export const TILES_OPTIONS = Symbol('TILES_OPTIONS');
@@ -21,7 +34,7 @@ export const TILES_OPTIONS = Symbol('TILES_OPTIONS');
  * costs one advisory-lock try and an empty DELETE when the worker keeps up. Tiles are exact either way.
  */
 const MAINTAIN_EVERY_MS = 60_000;
-export const DEFAULT_TILES_OPTIONS: TilesOptions = { cache: true, cacheTtlSeconds: 60 };
+export const DEFAULT_TILES_OPTIONS: TilesOptions = { cache: true, cacheTtlSeconds: 60, memoryBytes: 64 * 1024 * 1024 };
 
 /** Browsers and CDNs may keep a tile this long; the ETag makes the re-check cheap. */
 export const TILE_MAX_AGE_SECONDS = 60;
@@ -57,6 +70,11 @@ export interface TileJson {
   vector_layers: { id: string; description: string; minzoom: number; maxzoom: number; fields: Record<string, string> }[];
 }
 
+/** A strong ETag from the tile's bytes; an empty tile (HTTP 204) has none. */
+function cachedTile(bytes: Buffer): CachedTile {
+  return { bytes, etag: bytes.length === 0 ? null : `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"` };
+}
+
 const WORLD_BOUNDS: [number, number, number, number] = [-180, -85.051129, 180, 85.051129];
 export const ATTRIBUTION = 'Taza Map: residents\' reports; district boundaries by the akimats';
 
@@ -65,6 +83,7 @@ export class TilesService {
   private readonly options: TilesOptions;
   private readonly logger = new Logger(TilesService.name);
   private readonly maintainedAt = new Map<string, number>();
+  private readonly memory: MemoryTileCache | null;
 
   constructor(
     @Inject(TilesRepository) private readonly repo: TilesRepository,
@@ -72,6 +91,7 @@ export class TilesService {
     @Optional() @Inject(TILES_OPTIONS) options?: Partial<TilesOptions>,
   ) {
     this.options = { ...DEFAULT_TILES_OPTIONS, ...options };
+    this.memory = this.options.memoryBytes > 0 ? new MemoryTileCache(this.options.memoryBytes) : null;
   }
 
   /** The layer, if this viewer may read it: 404 unknown, 401 anonymous or 403 not staff on a staff layer. */
@@ -95,21 +115,31 @@ export class TilesService {
     const scope = this.scope(layer, viewer);
     const cacheControl = `${layer.access === 'public' ? 'public' : 'private'}, max-age=${TILE_MAX_AGE_SECONDS}`;
 
-    let bytes: Buffer | null = null;
+    let entry: CachedTile | null = null;
     let key: string | null = null;
-    if (this.options.cache) {
+    if (this.options.cache || this.memory) {
       // A version read that fails (database trouble) fails the request anyway when the tile is built.
       const version = await layer.version(this.repo);
       key = this.cache.key(layer.id, version, `${tile.z}/${tile.x}/${tile.y}?${filtersQueryString(filters)}#${scope.cityId ?? 'all'}`);
-      bytes = await this.cache.get(key);
+      entry = this.memory?.get(key) ?? null;
+      if (!entry && this.options.cache) {
+        const bytes = await this.cache.get(key);
+        if (bytes) {
+          entry = cachedTile(bytes);
+          this.memory?.set(key, entry);
+        }
+      }
     }
-    if (bytes === null) {
+    if (!entry) {
       this.maintain(layer);
-      bytes = await layer.render(this.repo, tile, filters, scope);
-      if (key) await this.cache.set(key, bytes, this.options.cacheTtlSeconds);
+      entry = cachedTile(await layer.render(this.repo, tile, filters, scope));
+      if (key) {
+        this.memory?.set(key, entry);
+        if (this.options.cache) await this.cache.set(key, entry.bytes, this.options.cacheTtlSeconds);
+      }
     }
-    if (bytes.length === 0) return { tile: null, etag: null, cacheControl };
-    return { tile: bytes, etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`, cacheControl };
+    if (entry.etag === null) return { tile: null, etag: null, cacheControl };
+    return { tile: entry.bytes, etag: entry.etag, cacheControl };
   }
 
   /** Runs the layer's housekeeping in the background, at most every few seconds per process. */

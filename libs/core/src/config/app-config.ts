@@ -160,6 +160,23 @@ export class AppConfig {
   @IsString()
   MEDIA_DIR?: string;
 
+  /** How long built map tiles are kept in Redis (shared by every API process); 0 turns that cache off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  TILE_CACHE_TTL_SECONDS = 60;
+
+  /**
+   * Size of each API process's in-memory tile cache in front of Redis (least recently used tiles go
+   * first); 0 turns it off. Entries are keyed by the layer's version like Redis's, so they are never stale.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(4096)
+  TILE_CACHE_MEMORY_MB = 64;
+
   /** Test harness only: how loud the apps that tests start are. */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   TEST_LOG_LEVEL = 'silent';
@@ -208,6 +225,8 @@ const EXPECTED: Record<keyof AppConfig, string> = {
   SHUTDOWN_TIMEOUT_MS: 'an integer number of milliseconds from 100 to 60000',
   WEB_DIST_DIR: 'a directory path',
   MEDIA_DIR: 'a directory path',
+  TILE_CACHE_TTL_SECONDS: 'an integer number of seconds from 0 (off) to 3600',
+  TILE_CACHE_MEMORY_MB: 'an integer number of megabytes from 0 (off) to 4096',
   TEST_LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
   CHROMIUM_PATH: 'the path of a Chromium executable',
   SMTP_URL: 'a URL like smtp://user:password@mail.example:587',
