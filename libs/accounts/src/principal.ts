@@ -40,3 +40,10 @@ export function readableCities(p: Principal): string[] | null {
   if (p.role === 'akim' && p.cityId === null) return null;
   return p.cityId ? [p.cityId] : [];
 }
+
+/** The cities a principal reads, narrowed to `cityId` when one is asked for (another city's id reads nothing). */
+export function readableCitiesOf(p: Principal, cityId: string | undefined | null): string[] | null {
+  const readable = readableCities(p);
+  if (!cityId) return readable;
+  return readable === null || readable.includes(cityId) ? [cityId] : [];
+}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { canManageCity, canReadCity, readableCities, type UserPrincipal } from '../../accounts/src/index.js';
+import { canManageCity, canReadCity, readableCitiesOf, type UserPrincipal } from '../../accounts/src/index.js';
 import { AppConfig } from '../../core/src/index.js';
 import { CamerasService, IncidentsService } from '../../incidents/src/index.js';
 import { ReportsService, SIZE_VOLUME_M3, type Upload } from '../../reports/src/index.js';
@@ -326,9 +326,7 @@ export class DispatchService {
 
   /** Cities the caller reads, narrowed by the `cityId` asked for (another city's id reads nothing). */
   private readScope(p: UserPrincipal, cityId: string | undefined): string[] | null {
-    const readable = readableCities(p);
-    if (!cityId) return readable;
-    return readable === null || readable.includes(cityId) ? [cityId] : [];
+    return readableCitiesOf(p, cityId);
   }
 
   private oneCity(p: UserPrincipal, cityId: string | undefined): string {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { readableCities, type UserPrincipal } from '../../accounts/src/index.js';
+import { readableCities, readableCitiesOf, type UserPrincipal } from '../../accounts/src/index.js';
 import { AppConfig, RedisClient } from '../../core/src/index.js';
 import { DEMO_CITIES, type DemoCity } from '../../cities/src/index.js';
 import { ReportsRepository } from '../../reports/src/index.js';
@@ -122,8 +122,7 @@ export class CamerasService {
 
   /** Staff read the cameras of the cities they may read; offline ones first. */
   async list(p: UserPrincipal, cityId?: string, status?: CameraStatus) {
-    const readable = readableCities(p);
-    const cityIds = cityId ? (readable === null || readable.includes(cityId) ? [cityId] : []) : readable;
+    const cityIds = readableCitiesOf(p, cityId);
     return { type: 'FeatureCollection' as const, features: (await this.cameras.list(cityIds, status)).map(cameraFeature) };
   }
 

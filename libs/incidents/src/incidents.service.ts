@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { canManageCity, readableCities, type UserPrincipal } from '../../accounts/src/index.js';
+import { canManageCity, readableCities, readableCitiesOf, type UserPrincipal } from '../../accounts/src/index.js';
 import { metresBetween, OutboxRepository, type FieldProblem } from '../../core/src/index.js';
 import { MediaErrors, processPhoto, processVideo, sniffMedia, type MediaStorage } from '../../media/src/index.js';
 import { ReportsService } from '../../reports/src/index.js';
@@ -278,8 +278,7 @@ export class IncidentsService {
   }
 
   async list(p: UserPrincipal, q: { cityId?: string; status?: IncidentStatus; cameraId?: string; limit: number; offset: number }) {
-    const readable = readableCities(p);
-    const cityIds = q.cityId ? (readable === null || readable.includes(q.cityId) ? [q.cityId] : []) : readable;
+    const cityIds = readableCitiesOf(p, q.cityId);
     const { rows, total } = await this.incidents.list({ cityIds, status: q.status, cameraId: q.cameraId, processedOnly: q.status === 'pending', limit: q.limit, offset: q.offset });
     return { total, items: rows.map(incidentView) };
   }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../../accounts/src/index.js';
 import { NotificationsModule } from '../../notifications/src/index.js';
 import { LandfillsRepository } from './landfills.repository.js';
 import { LandfillsService } from './landfills.service.js';
 
 @Module({
-  imports: [NotificationsModule],
+  imports: [NotificationsModule, AuditModule],
   providers: [LandfillsRepository, LandfillsService],
   exports: [LandfillsService],
 })

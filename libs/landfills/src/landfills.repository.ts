@@ -295,8 +295,8 @@ export class LandfillsRepository {
   }
 
   /** False when it was acknowledged already (the first note stays). */
-  async acknowledge(id: string, userId: string, note: string): Promise<boolean> {
-    const result: unknown = await this.dataSource.query(
+  async acknowledge(manager: EntityManager, id: string, userId: string, note: string): Promise<boolean> {
+    const result: unknown = await manager.query(
       `UPDATE landfill_alerts SET acknowledged_at = now(), acknowledged_by = $2, ack_note = $3 WHERE id = $1 AND acknowledged_at IS NULL RETURNING id`,
       [id, userId, note],
     );
@@ -398,8 +398,8 @@ export class LandfillsRepository {
     }
   }
 
-  async insertWeighbridge(landfillId: string, name: string, keyHash: Buffer, userId: string | null): Promise<{ id: string; landfillId: string; name: string; createdAt: Date }> {
-    const rows = await this.dataSource.query(
+  async insertWeighbridge(manager: EntityManager, landfillId: string, name: string, keyHash: Buffer, userId: string | null): Promise<{ id: string; landfillId: string; name: string; createdAt: Date }> {
+    const rows = await manager.query(
       `INSERT INTO weighbridges (landfill_id, name, key_hash, created_by) VALUES ($1, $2, $3, $4)
        RETURNING id, landfill_id AS "landfillId", name, created_at AS "createdAt"`,
       [landfillId, name, keyHash, userId],
@@ -415,9 +415,10 @@ export class LandfillsRepository {
     );
   }
 
-  async revokeWeighbridge(id: string): Promise<boolean> {
-    const result: unknown = await this.dataSource.query(`UPDATE weighbridges SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING id`, [id]);
-    return rowsOf(result).length > 0;
+  /** The landfill of the revoked weighbridge; null when there is none with this id. */
+  async revokeWeighbridge(manager: EntityManager, id: string): Promise<string | null> {
+    const result: unknown = await manager.query(`UPDATE weighbridges SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING landfill_id AS "landfillId"`, [id]);
+    return rowsOf<{ landfillId: string }>(result)[0]?.landfillId ?? null;
   }
 
   /** The weighbridge holding this key (not revoked), marking its use. */

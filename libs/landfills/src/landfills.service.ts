@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { canManageCity, canReadCity, readableCities, type UserPrincipal } from '../../accounts/src/index.js';
+import { AuditRepository, canManageCity, canReadCity, readableCitiesOf, type UserPrincipal } from '../../accounts/src/index.js';
 import { AppConfig, OutboxRepository, type FieldProblem } from '../../core/src/index.js';
 import { NotificationsService } from '../../notifications/src/index.js';
 import { evaluateAlerts, RESEND_AFTER_DAYS, RESEND_LEVELS, severity, type AlertLevel } from './landfill-alert-rules.js';
@@ -48,13 +48,14 @@ export class LandfillsService {
     @Inject(LandfillsRepository) private readonly repo: LandfillsRepository,
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(NotificationsService) private readonly notifications: NotificationsService,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
   ) {}
 
   // ---- reads ---------------------------------------------------------------------------------
 
   /** The landfills the caller sees as GeoJSON, with today's fill level, the stored forecast and live alerts. */
   async list(p: UserPrincipal, cityId?: string) {
-    const rows = await this.repo.list(scopeOf(p, cityId));
+    const rows = await this.repo.list(readableCitiesOf(p, cityId));
     const forecasts = await this.repo.latestForecasts(rows.map((r) => r.id));
     const alerts = await this.repo.liveAlertsOf(rows.map((r) => r.id));
     const features = await Promise.all(
@@ -303,7 +304,7 @@ export class LandfillsService {
   }
 
   listAlerts(p: UserPrincipal, q: { cityId?: string; state?: 'open' | 'acknowledged' | 'all'; landfillId?: string; limit?: number }) {
-    return this.repo.listAlerts(scopeOf(p, q.cityId), { state: q.state ?? 'all', landfillId: q.landfillId, limit: q.limit ?? 100 });
+    return this.repo.listAlerts(readableCitiesOf(p, q.cityId), { state: q.state ?? 'all', landfillId: q.landfillId, limit: q.limit ?? 100 });
   }
 
   /** An akim of a city using the landfill acknowledges an alert with a note (the reminders stop). */
@@ -313,7 +314,13 @@ export class LandfillsService {
     if (p.role !== 'akim') throw LandfillsErrors.notFound('alert');
     const text = note.trim();
     if (!text) throw LandfillsErrors.field('note', 'write what is being done about it');
-    if (!(await this.repo.acknowledge(alertId, p.userId, text))) throw LandfillsErrors.acknowledged();
+    await this.dataSource.transaction(async (m) => {
+      if (!(await this.repo.acknowledge(m, alertId, p.userId, text))) throw LandfillsErrors.acknowledged();
+      await this.audit.write(m, {
+        actorId: p.userId, actorRole: p.role, action: 'landfill_alert.acknowledge', objectType: 'landfill_alert', objectId: alertId,
+        cityId: p.cityId ?? alert.cityIds[0] ?? null, before: { acknowledged: false }, after: { acknowledged: true, note: text },
+      });
+    });
     this.logger.log({ msg: 'landfill alert acknowledged', alertId, userId: p.userId });
     return (await this.repo.getAlert(alertId))!;
   }
@@ -335,28 +342,31 @@ export class LandfillsService {
   }
 
   listDiversion(p: UserPrincipal, q: { cityId?: string; from?: string; to?: string }) {
-    const scope = scopeOf(p, q.cityId);
+    const scope = readableCitiesOf(p, q.cityId);
     const to = q.to ?? new Date().toISOString().slice(0, 10);
     return this.repo.listDiversion(scope, q.from ?? addDays(to, -365), to);
   }
 
   // ---- administration --------------------------------------------------------------------------
 
-  async createLandfill(input: LandfillInput) {
+  async createLandfill(p: UserPrincipal, input: LandfillInput) {
     await this.checkLandfill(input, null);
     const id = await this.dataSource.transaction(async (m) => {
       const created = await this.repo.insertLandfill(m, input);
+      await this.audit.write(m, { actorId: p.userId, actorRole: p.role, action: 'landfill.create', objectType: 'landfill', objectId: created, cityId: input.cityIds[0] ?? null, before: null, after: auditView(input) });
       await this.outbox.enqueue(m, 'landfills.forecast', { landfillId: created });
       return created;
     });
     return this.view((await this.repo.get(id))!);
   }
 
-  async updateLandfill(id: string, input: LandfillInput) {
-    if (!(await this.repo.get(id))) throw LandfillsErrors.notFound();
+  async updateLandfill(p: UserPrincipal, id: string, input: LandfillInput) {
+    const before = await this.repo.get(id);
+    if (!before) throw LandfillsErrors.notFound();
     await this.checkLandfill(input, id);
     await this.dataSource.transaction(async (m) => {
       await this.repo.updateLandfill(m, id, input);
+      await this.audit.write(m, { actorId: p.userId, actorRole: p.role, action: 'landfill.update', objectType: 'landfill', objectId: id, cityId: input.cityIds[0] ?? null, before: this.view(before), after: auditView(input) });
       await this.outbox.enqueue(m, 'landfills.forecast', { landfillId: id });
     });
     return this.view((await this.repo.get(id))!);
@@ -366,7 +376,11 @@ export class LandfillsService {
   async issueWeighbridge(p: UserPrincipal, landfillId: string, name: string) {
     if (!(await this.repo.get(landfillId))) throw LandfillsErrors.field('landfillId', 'no landfill has this id');
     const apiKey = `taza_wb_${randomBytes(27).toString('base64url')}`;
-    const row = await this.repo.insertWeighbridge(landfillId, name.trim(), keyHash(apiKey), p.userId);
+    const row = await this.dataSource.transaction(async (m) => {
+      const created = await this.repo.insertWeighbridge(m, landfillId, name.trim(), keyHash(apiKey), p.userId);
+      await this.audit.write(m, { actorId: p.userId, actorRole: p.role, action: 'weighbridge.issue', objectType: 'weighbridge', objectId: created.id, cityId: null, before: null, after: { landfillId, name: created.name } });
+      return created;
+    });
     return { ...row, apiKey };
   }
 
@@ -374,8 +388,12 @@ export class LandfillsService {
     return this.repo.listWeighbridges();
   }
 
-  async revokeWeighbridge(id: string) {
-    if (!(await this.repo.revokeWeighbridge(id))) throw LandfillsErrors.notFound('weighbridge');
+  async revokeWeighbridge(p: UserPrincipal, id: string) {
+    await this.dataSource.transaction(async (m) => {
+      const landfillId = await this.repo.revokeWeighbridge(m, id);
+      if (!landfillId) throw LandfillsErrors.notFound('weighbridge');
+      await this.audit.write(m, { actorId: p.userId, actorRole: p.role, action: 'weighbridge.revoke', objectType: 'weighbridge', objectId: id, cityId: null, before: null, after: { landfillId, revoked: true } });
+    });
     return { id, revoked: true };
   }
 
@@ -474,13 +492,6 @@ export class LandfillsService {
   }
 }
 
-/** The cities a caller reads, narrowed by the `cityId` asked for (another city's id reads nothing). */
-function scopeOf(p: UserPrincipal, cityId: string | undefined): string[] | null {
-  const readable = readableCities(p);
-  if (!cityId) return readable;
-  return readable === null || readable.includes(cityId) ? [cityId] : [];
-}
-
 type MilestoneDates = { percent: number; reached: boolean; date: string | null; low: string | null; high: string | null };
 
 /** Milestones keyed by line: {"80": {reached, date, low, high}, ...}. */
@@ -497,6 +508,11 @@ function storedView(f: StoredForecast | undefined) {
 /** CSV column names to the JSON body's names. */
 function jsonField(f: string): string {
   return ({ date: 'date', tonnes: 'tonnes', plate: 'plate', source_city: 'sourceCity', ticket: 'ticketId', used_m3: 'usedM3', method: 'method', note: 'note' } as Record<string, string>)[f] ?? f;
+}
+
+/** What the audit trail keeps of a landfill change (the polygon is left out: it is long and in the table). */
+function auditView(l: LandfillInput) {
+  return { name: l.name, status: l.status, capacityM3: l.capacityM3, density: l.density, openedOn: l.openedOn, operator: l.operator, cityIds: l.cityIds };
 }
 
 function round(n: number, digits: number): number {

@@ -125,15 +125,15 @@ export class LandfillsController {
   @Post('admin/landfills')
   @Roles('admin')
   @ApiOperation({ summary: 'Add a landfill (polygon, status, capacity, density, opening date, operator, cities using it)' })
-  create(@Body() body: LandfillDto) {
-    return this.landfills.createLandfill(landfillInput(body));
+  create(@CurrentPrincipal() p: UserPrincipal, @Body() body: LandfillDto) {
+    return this.landfills.createLandfill(p, landfillInput(body));
   }
 
   @Put('admin/landfills/:id')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a landfill (all fields)' })
-  update(@Param() params: IdParam, @Body() body: LandfillDto) {
-    return this.landfills.updateLandfill(params.id, landfillInput(body));
+  update(@CurrentPrincipal() p: UserPrincipal, @Param() params: IdParam, @Body() body: LandfillDto) {
+    return this.landfills.updateLandfill(p, params.id, landfillInput(body));
   }
 
   @Post('admin/weighbridges')
@@ -154,7 +154,7 @@ export class LandfillsController {
   @Delete('admin/weighbridges/:id')
   @Roles('admin')
   @ApiOperation({ summary: 'Revoke a weighbridge key' })
-  revoke(@Param() params: IdParam) {
-    return this.landfills.revokeWeighbridge(params.id);
+  revoke(@CurrentPrincipal() p: UserPrincipal, @Param() params: IdParam) {
+    return this.landfills.revokeWeighbridge(p, params.id);
   }
 }

@@ -220,6 +220,9 @@ describe('landfills API (real PostGIS)', () => {
     expect(ack.statusCode).toBe(200);
     expect(ack.json()).toMatchObject({ acknowledgedAt: expect.any(String), note: expect.stringMatching(/^Tender/), acknowledgedByName: expect.anything() });
     expect((await post(url, 'akim.kostanay', { note: 'again' })).statusCode).toBe(409);
+    const trail = (await t.app.inject({ method: 'GET', url: '/api/v1/audit', headers: auth['akim.kostanay'] })).json();
+    const entries = Array.isArray(trail) ? trail : trail.items;
+    expect(entries.filter((e: { action: string; objectId: string }) => e.action === 'landfill_alert.acknowledge' && e.objectId === critical.id)).toHaveLength(1);
     const open = (await t.app.inject({ method: 'GET', url: '/api/v1/landfill-alerts?state=open', headers: auth['akim.kostanay'] })).json();
     expect(open.map((a: { level: string }) => a.level).sort()).toEqual(['full_within_year', 'warning']);
     const acked = (await t.app.inject({ method: 'GET', url: '/api/v1/landfill-alerts?state=acknowledged', headers: auth['dispatcher.kostanay'] })).json();
