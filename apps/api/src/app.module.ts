@@ -38,6 +38,8 @@ import { IncidentsModule } from '../../../libs/incidents/src/index.js';
 import { CamerasController } from './incidents/cameras.controller.js';
 import { IncidentsController } from './incidents/incidents.controller.js';
 import { ClientConfigController } from './client-config/client-config.controller.js';
+import { HotspotsModule } from '../../../libs/hotspots/src/index.js';
+import { HotspotsController } from './hotspots/hotspots.controller.js';
 
 @Module({})
 export class ApiModule {
@@ -60,8 +62,9 @@ export class ApiModule {
         DispatchModule,
         LandfillsModule,
         IncidentsModule,
+        HotspotsModule,
       ],
-      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController, OgcController, OgcExportController, TilesController, DispatchController, LandfillsController, CamerasController, IncidentsController, ClientConfigController],
+      controllers: [HealthController, MetricsController, CitiesController, AuthController, UsersController, ReportsController, AdminCategoriesController, Open311Controller, Open311ClientsController, OgcController, OgcExportController, TilesController, DispatchController, LandfillsController, CamerasController, IncidentsController, ClientConfigController, HotspotsController],
       providers: [RedisProbe, MetricsService, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

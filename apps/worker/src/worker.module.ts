@@ -14,6 +14,7 @@ import { DispatchModule } from '../../../libs/dispatch/src/index.js';
 import { MapsModule } from '../../../libs/maps/src/index.js';
 import { LandfillsModule } from '../../../libs/landfills/src/index.js';
 import { IncidentsModule } from '../../../libs/incidents/src/index.js';
+import { HotspotsModule } from '../../../libs/hotspots/src/index.js';
 import { QueueWorkers } from './jobs/queue-workers.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 
@@ -37,6 +38,7 @@ export class WorkerModule implements OnApplicationBootstrap, OnApplicationShutdo
         MapsModule,
         LandfillsModule,
         IncidentsModule,
+        HotspotsModule,
       ],
       providers: [OutboxRelay, QueueWorkers],
       exports: [OutboxRelay],

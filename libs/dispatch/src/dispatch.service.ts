@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { canManageCity, canReadCity, readableCitiesOf, type UserPrincipal } from '../../accounts/src/index.js';
 import { AppConfig } from '../../core/src/index.js';
 import { CamerasService, IncidentsService } from '../../incidents/src/index.js';
+import { HotspotsService } from '../../hotspots/src/index.js';
 import { ReportsService, SIZE_VOLUME_M3, type Upload } from '../../reports/src/index.js';
 import { CrewsRepository, type CrewInput, type CrewRow } from './crews.repository.js';
 import { DispatchErrors } from './dispatch.errors.js';
@@ -12,7 +13,7 @@ import { allowedWorkOrderActions, refusal, SLA_DEFAULTS, workOrderPriority, type
 import { WorkOrdersRepository, type WorkOrderRow } from './work-orders.repository.js';
 
 export interface NewWorkOrder {
-  reportIds: string[];
+  reportIds?: string[];
   hotspotId?: string | null;
   scheduledFor?: string;
   crewId?: string | null;
@@ -35,6 +36,7 @@ export class DispatchService {
     @Inject(ReportsService) private readonly reports: ReportsService,
     @Inject(IncidentsService) private readonly incidents: IncidentsService,
     @Inject(CamerasService) private readonly cameras: CamerasService,
+    @Inject(HotspotsService) private readonly hotspots: HotspotsService,
   ) {}
 
   // ---- crews -------------------------------------------------------------------------------
@@ -66,11 +68,18 @@ export class DispatchService {
 
   // ---- work orders ---------------------------------------------------------------------------
 
-  /** A dispatcher turns chosen reports (all in their city, open, in no other open order) into a work order. */
+  /**
+   * A dispatcher turns chosen reports (all in their city, open, in no other open order) into a work
+   * order, or a hotspot: then the order takes all its open reports (plus any chosen ones) and its
+   * severity raises the priority.
+   */
   async createWorkOrder(p: UserPrincipal, input: NewWorkOrder): Promise<WorkOrderRow> {
-    const ids = [...new Set(input.reportIds)];
-    if (ids.length === 0) throw DispatchErrors.field('reportIds', 'choose at least one report');
+    if (!input.hotspotId && !input.reportIds?.length) throw DispatchErrors.field('reportIds', 'choose at least one report');
     const id = await this.dataSource.transaction(async (m) => {
+      const hotspot = input.hotspotId ? await this.hotspots.forWorkOrder(m, p, input.hotspotId) : null;
+      if (input.hotspotId && (!hotspot || !canManageCity(p, hotspot.cityId))) throw DispatchErrors.field('hotspotId', `hotspot ${input.hotspotId} does not exist in your city`);
+      const ids = [...new Set([...(input.reportIds ?? []), ...(hotspot?.reportIds ?? [])])];
+      if (ids.length === 0) throw DispatchErrors.field('hotspotId', 'this hotspot has no open reports left that no other work order holds');
       const found = await this.orders.candidates(m, ids);
       const visible = found.filter((r) => canManageCity(p, r.cityId, r.districtId));
       const missing = ids.find((x) => !visible.some((r) => r.id === x));
@@ -86,15 +95,20 @@ export class DispatchService {
       const created = await this.orders.insert(m, {
         cityId,
         hotspotId: input.hotspotId ?? null,
-        title: input.title?.trim() || `${visible.length} report${visible.length === 1 ? '' : 's'}, ~${volume.toFixed(1)} m³`,
-        priority: workOrderPriority({ followUp: false, oldestReportAgeHours: Math.max(...visible.map((r) => Number(r.ageHours))), hazardousReports: visible.filter((r) => r.hazardous).length }),
+        title: input.title?.trim() || `${hotspot ? 'Hotspot: ' : ''}${visible.length} report${visible.length === 1 ? '' : 's'}, ~${volume.toFixed(1)} m³`,
+        priority: workOrderPriority({
+          followUp: false,
+          oldestReportAgeHours: Math.max(...visible.map((r) => Number(r.ageHours))),
+          hazardousReports: visible.filter((r) => r.hazardous).length,
+          hotspotSeverity: hotspot?.severity ?? null,
+        }),
         scheduledFor: input.scheduledFor ?? (await this.today(cityId)),
         crewId: input.crewId ?? null,
         reportIds: ids,
         estimatedVolume: volume,
         createdBy: p.userId,
       });
-      await this.orders.insertHistory(m, created!, { event: 'created', from: null, to: 'planned', actorId: p.userId, actorRole: p.role, note: `${ids.length} report(s)` });
+      await this.orders.insertHistory(m, created!, { event: 'created', from: null, to: 'planned', actorId: p.userId, actorRole: p.role, note: `${ids.length} report(s)${hotspot ? ` from hotspot ${input.hotspotId}` : ''}` });
       return created!;
     });
     return (await this.orders.get(id))!;
@@ -143,6 +157,7 @@ export class DispatchService {
       return await this.move(p, id, 'complete', async (m, o) => {
         await this.orders.update(m, id, { status: 'done', completed_at: new Date(), removed_volume_m3: input.removedVolumeM3, completion_note: note });
         await this.reports.advanceForWorkOrder(m, o.reports.map((r) => r.id), 'resolve', p, { workOrderId: id, note, media });
+        if (o.hotspotId) await this.hotspots.markCleared(m, o.hotspotId, id);
         return { to: 'done', note: `${input.removedVolumeM3} m³ removed: ${note}` };
       });
     } catch (err) {

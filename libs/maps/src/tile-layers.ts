@@ -149,4 +149,23 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     render: (repo, tile, _filters, scope) => repo.incidents(tile, scope.cityId),
     version: (repo) => repo.incidentsVersion(),
   },
+  {
+    id: 'hotspots',
+    name: 'Dumping hotspots',
+    description: 'Places where dumping repeats (hull polygons of clustered reports and CCTV incidents), kept current by the worker.',
+    access: 'public',
+    minzoom: 0,
+    maxzoom: MAX_ZOOM,
+    filters: [],
+    fields: {
+      id: 'String: hotspot UUID',
+      city_id: 'String: city UUID',
+      status: 'String: active, cleared or recurring',
+      report_count: 'Number: open reports in it',
+      incident_count: 'Number: CCTV-confirmed incidents in it',
+      confirmation_count: 'Number: confirmations of its reports by other residents',
+    },
+    render: (repo, tile) => repo.hotspots(tile),
+    version: (repo) => repo.hotspotsVersion(),
+  },
 ];

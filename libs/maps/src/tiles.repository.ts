@@ -138,6 +138,16 @@ const DISTRICTS_SQL = `
   )
   SELECT ST_AsMVT(features.*, 'districts', ${TILE_EXTENT}, 'geom') AS mvt FROM features WHERE features.geom IS NOT NULL`;
 
+const HOTSPOTS_SQL = `
+  WITH bounds AS (${ENVELOPES}),
+  features AS (
+    SELECT ST_AsMVTGeom(h.hull_3857, bounds.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom,
+           h.id::text AS id, h.city_id::text AS city_id, h.status, h.report_count, h.incident_count, h.confirmation_count
+      FROM hotspots h, bounds
+     WHERE h.hull_3857 && bounds.buffered AND h.status <> 'merged'
+  )
+  SELECT ST_AsMVT(features.*, 'hotspots', ${TILE_EXTENT}, 'geom') AS mvt FROM features WHERE features.geom IS NOT NULL`;
+
 /**
  * The unfiltered tile statements, for the benchmark's raw reference (bench/tiles.bench.ts runs them with
  * pgbench): points take $1-$3 (z, x, y), cells also $4 cell zoom, $5 shift, $6-$9 the cell range.
@@ -252,6 +262,20 @@ export class TilesRepository {
 
   districts(t: TileCoord): Promise<Buffer> {
     return this.mvt('tiles_districts', DISTRICTS_SQL, [t.z, t.x, t.y]);
+  }
+
+  hotspots(t: TileCoord): Promise<Buffer> {
+    return this.mvt('tiles_hotspots', HOTSPOTS_SQL, [t.z, t.x, t.y]);
+  }
+
+  /** Every clustering run that changes a hotspot stamps updated_at; a new or merged one changes the count. */
+  async hotspotsVersion(): Promise<string> {
+    const rows = await this.prepared<{ v: string }>(
+      'tiles_hotspots_version',
+      `SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(updated_at))::text, '') AS v FROM hotspots`,
+      [],
+    );
+    return rows[0].v;
   }
 
   /** Moves at the commit of every report write (a deferred trigger bumps the sequence). */

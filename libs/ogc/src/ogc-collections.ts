@@ -89,6 +89,25 @@ export const OGC_COLLECTIONS: readonly OgcCollectionSource[] = [
       properties: { id: row.id, name: row.name, status: row.status, fillPercent: row.fillPercent ?? null, asOf: row.asOf ?? null },
     }),
   },
+  {
+    id: 'hotspots',
+    title: 'Dumping hotspots',
+    description: 'Places where dumping repeats, found by clustering open reports and CCTV incidents (hull polygons). Public fields only: status and counts. Filter by `datetime` on when dumping was last seen.',
+    // Hotspots merged into another are kept for links but are not features any more.
+    from: `(SELECT * FROM hotspots WHERE status <> 'merged') t`,
+    geometry: 't.hull',
+    key: 't.id',
+    idPattern: UUID,
+    temporal: 't.last_seen_at',
+    columns: `t.id, t.city_id AS "cityId", t.status, t.report_count AS "reportCount", t.incident_count AS "incidentCount",
+              t.confirmation_count AS "confirmationCount", ST_AsGeoJSON(t.hull, 6)::json AS geometry`,
+    toFeature: (row) => ({
+      type: 'Feature',
+      id: String(row.id),
+      geometry: row.geometry as Geometry,
+      properties: { id: row.id, cityId: row.cityId, status: row.status, reportCount: row.reportCount, incidentCount: row.incidentCount, confirmationCount: row.confirmationCount },
+    }),
+  },
 ];
 
 export function ogcCollection(id: string): OgcCollectionSource | undefined {

@@ -8,3 +8,4 @@ export * from './http.js';
 export * from './media-fixtures.js';
 export * from './camera-client.js';
 export * from './smtp.js';
+export * from './report-fixtures.js';

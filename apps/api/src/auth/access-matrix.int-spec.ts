@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccountsService } from '../../../../libs/accounts/src/index.js';
 import type { AppConfig } from '../../../../libs/core/src/index.js';
-import { cameraRequest, createTestDatabase, jpegPhoto, mp4, multipartBody, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
+import { HotspotsService } from '../../../../libs/hotspots/src/index.js';
+import { blob, cameraRequest, createTestDatabase, givenReports, jpegPhoto, mp4, multipartBody, obliterateQueues, signIn, testConfig, type TestDatabase } from '../../../../libs/testing/src/index.js';
 import { createApiApp, registeredRoutes } from '../app.factory.js';
 import { loadDemoData } from '../demo-data.js';
 import { addDays, DEMO_WEIGHBRIDGE_KEY } from '../../../../libs/landfills/src/index.js';
@@ -202,6 +203,10 @@ const MATRIX: Record<string, RouteCase> = {
   'GET /api/v1/incidents/:id/clip': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incident}/clip` }) },
   'POST /api/v1/incidents/:id/confirm': { allowed: ['dispatcherX'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incidentToConfirm}/confirm` }) },
   'POST /api/v1/incidents/:id/dismiss': { allowed: ['dispatcherX'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incidentToDismiss}/dismiss`, payload: { reason: 'nothing there' } }) },
+  // Hotspots: hull, counts and status are public; suggestions for the city's staff (Almaty's here).
+  'GET /api/v1/hotspots': { allowed: EVERYONE },
+  'GET /api/v1/hotspots/:id': { allowed: EVERYONE, request: (c) => ({ url: `/api/v1/hotspots/${c.ids.hotspot}` }) },
+  'GET /api/v1/hotspots/camera-suggestions': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/hotspots/camera-suggestions?cityId=${c.ids.almaty}` }) },
   // Last: it ends the caller's session.
   'POST /api/v1/auth/logout': { allowed: SIGNED_IN, request: () => ({ payload: {} }) },
 };
@@ -302,6 +307,10 @@ describe('access matrix: every route x every kind of caller', () => {
     ctx.ids.incidentToConfirm = await sendIncident('matrix-2');
     ctx.ids.incidentToDismiss = await sendIncident('matrix-3');
     if (![ctx.ids.camera, ctx.ids.incident, ctx.ids.incidentToConfirm, ctx.ids.incidentToDismiss].every(Boolean)) throw new Error('CCTV set-up failed');
+    // A hotspot on Almaty's outskirts.
+    await givenReports(app.get(DataSource), blob({ lon: 77.06, lat: 43.25 }, 4, 25));
+    await app.get(HotspotsService).recluster(ctx.ids.almaty);
+    ctx.ids.hotspot = (await app.get(DataSource).query(`SELECT id FROM hotspots LIMIT 1`))[0].id;
   });
   afterAll(async () => {
     await app?.close();

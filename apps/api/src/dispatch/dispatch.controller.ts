@@ -61,7 +61,7 @@ export class DispatchController {
 
   @Post('work-orders')
   @Roles('dispatcher')
-  @ApiOperation({ summary: 'Create a work order from chosen open reports of your city' })
+  @ApiOperation({ summary: 'Create a work order from chosen open reports of your city, or from a hotspot (all its open reports)' })
   create(@CurrentPrincipal() p: UserPrincipal, @Body() body: CreateWorkOrderDto) {
     return this.dispatch.createWorkOrder(p, body);
   }

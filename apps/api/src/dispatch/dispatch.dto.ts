@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { WORK_ORDER_STATUSES, type WorkOrderStatus } from '../../../../libs/dispatch/src/index.js';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -90,12 +90,18 @@ export class MemberParam {
 }
 
 export class CreateWorkOrderDto {
-  @ApiProperty({ type: [String], description: 'the reports to clean up (open, in your city)' })
+  @ApiPropertyOptional({ type: [String], description: 'the reports to clean up (open, in your city); optional with hotspotId' })
+  @ValidateIf((o: CreateWorkOrderDto) => o.hotspotId === undefined || o.reportIds !== undefined)
   @IsArray({ message: 'reportIds must be a list of report ids' })
   @ArrayMinSize(1, { message: 'reportIds must hold at least one report' })
   @ArrayMaxSize(200, { message: 'reportIds must hold at most 200 reports' })
   @IsUUID('all', { each: true, message: 'each of reportIds must be a UUID' })
-  reportIds: string[];
+  reportIds?: string[];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'a hotspot of your city: the order takes all its open reports' })
+  @IsOptional()
+  @IsUUID('all', { message: 'hotspotId must be a UUID' })
+  hotspotId?: string;
 
   @ApiPropertyOptional({ example: '2026-12-01' })
   @IsOptional()

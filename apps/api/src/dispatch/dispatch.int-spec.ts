@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DispatchService } from '../../../../libs/dispatch/src/index.js';
-import { jpegPhoto, multipartBody, signIn, waitFor } from '../../../../libs/testing/src/index.js';
+import { HotspotsService } from '../../../../libs/hotspots/src/index.js';
+import { blob, givenReports, jpegPhoto, multipartBody, offset, signIn, waitFor } from '../../../../libs/testing/src/index.js';
 import { createWorker } from '../../../worker/src/worker.factory.js';
 import { startTestApi, stopTestApi, type TestApi } from '../testing/test-api.js';
 
@@ -18,7 +19,7 @@ describe('dispatch: crews, work orders, routes, the queue and SLA (API + worker)
   let almatyId: string;
 
   beforeAll(async () => {
-    t = await startTestApi();
+    t = await startTestApi({ HOTSPOT_DEBOUNCE_MS: '500' });
     worker = await createWorker(t.config);
     dispatcher = (await signIn(t.app, 'dispatcher.almaty@taza.example')).auth;
     otherDispatcher = (await signIn(t.app, 'dispatcher.astana@taza.example')).auth;
@@ -46,17 +47,30 @@ describe('dispatch: crews, work orders, routes, the queue and SLA (API + worker)
     return t.app.inject({ method: 'POST', url: `/api/v1/work-orders/${id}/complete`, payload: body, headers: { ...who, 'content-type': contentType } });
   };
 
-  it('walks the dispatcher-to-crew path: queue, work order, crew route, start, complete with a photo, rating, follow-up', async () => {
+  it('walks the dispatcher-to-crew path: queue, work order from an outskirts hotspot, crew route, start, complete with a photo, rating, follow-up', async () => {
     const a = await report(0);
     const b = await report(1, 'construction', 'truck');
+    const c = await report(2);
     const queue = (await call('GET', '/api/v1/dispatch/queue', dispatcher)).json();
-    expect(queue.toRegister.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([a.reportId, b.reportId]));
+    expect(queue.toRegister.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([a.reportId, b.reportId, c.reportId]));
 
-    const created = await call('POST', '/api/v1/work-orders', dispatcher, { reportIds: [a.reportId, b.reportId] });
+    // The worker clusters the three piles into a hotspot on the outskirts; the dispatcher picks it from the list.
+    const hotspot = await waitFor(
+      async () => {
+        const fc = (await call('GET', `/api/v1/hotspots?cityId=${almatyId}&outskirts=true&bbox=77.055,43.245,77.07,43.255`, dispatcher)).json();
+        return fc.features.find((f: { properties: { reportCount: number } }) => f.properties.reportCount === 3) ?? null;
+      },
+      { what: 'an outskirts hotspot from the worker' },
+    );
+    expect(hotspot.properties).toMatchObject({ outskirts: true, status: 'active', volumeM3: 7 });
+
+    const created = await call('POST', '/api/v1/work-orders', dispatcher, { hotspotId: hotspot.id });
     expect(created.statusCode).toBe(201);
     const order = created.json();
-    expect(order).toMatchObject({ status: 'planned', estimatedVolumeM3: 6, crewId: null });
-    expect(order.reports).toHaveLength(2);
+    expect(order).toMatchObject({ status: 'planned', estimatedVolumeM3: 7, crewId: null, hotspotId: hotspot.id });
+    expect(order.reports.map((r: { id: string }) => r.id).sort()).toEqual([a.reportId, b.reportId, c.reportId].sort());
+    // Nothing left in it to dispatch twice.
+    expect((await call('POST', '/api/v1/work-orders', dispatcher, { hotspotId: hotspot.id })).json().errors[0].field).toBe('hotspotId');
 
     // The same report cannot sit in two open orders.
     const twice = await call('POST', '/api/v1/work-orders', dispatcher, { reportIds: [a.reportId] });
@@ -100,6 +114,10 @@ describe('dispatch: crews, work orders, routes, the queue and SLA (API + worker)
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({ status: 'done', removedVolumeM3: 5.5, completionNote: 'Loaded two trucks' });
     expect(await statusOf(a.reportId)).toBe('resolved');
+    // The hotspot is cleared by the clean-up.
+    const after_ = (await call('GET', `/api/v1/hotspots/${hotspot.id}`, dispatcher)).json();
+    expect(after_.properties.status).toBe('cleared');
+    expect(after_.properties.history.map((e: { event: string }) => e.event)).toContain('cleared_by_work_order');
     // The resident sees the "after" photo and the crew's note on the report.
     const seen = (await t.app.inject({ method: 'GET', url: `/api/v1/reports/${a.reportId}`, headers: { 'x-tracking-token': a.trackingToken } })).json();
     expect(seen.status).toBe('resolved');
@@ -146,6 +164,13 @@ describe('dispatch: crews, work orders, routes, the queue and SLA (API + worker)
       const res = await call(method, url, otherDispatcher, payload);
       expect([url, res.statusCode]).toEqual([url, 404]);
     }
+    // So is a hotspot of this city.
+    await givenReports(t.ds, blob(offset(OUTSKIRTS, 0, -1500), 3, 20));
+    await t.app.get(HotspotsService).recluster(almatyId);
+    const [{ id: hotspotId }] = await t.ds.query(`SELECT id FROM hotspots WHERE ST_DWithin(centroid::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography, 100)`, [OUTSKIRTS.lon, offset(OUTSKIRTS, 0, -1500).lat]);
+    const foreign = await call('POST', '/api/v1/work-orders', otherDispatcher, { hotspotId });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().errors[0]).toMatchObject({ field: 'hotspotId', message: expect.stringMatching(/does not exist in your city/) });
     // Another city's id in a report list is refused the same way.
     const stolen = await call('POST', '/api/v1/work-orders', otherDispatcher, { reportIds: [r.reportId] });
     expect(stolen.statusCode).toBe(400);

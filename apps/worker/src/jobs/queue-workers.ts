@@ -7,9 +7,13 @@ import { DispatchService } from '../../../../libs/dispatch/src/index.js';
 import { ReportGridService } from '../../../../libs/maps/src/index.js';
 import { LandfillsService } from '../../../../libs/landfills/src/index.js';
 import { CamerasService, IncidentsService } from '../../../../libs/incidents/src/index.js';
+import { HotspotsService } from '../../../../libs/hotspots/src/index.js';
 
-/** Concurrency per queue, and the repeatable jobs: the one place to tune the worker. */
-export const PROCESSING = {
+/**
+ * Concurrency per queue (and, where a job can run long, which AppConfig setting holds its lock duration),
+ * and the repeatable jobs: the one place to tune the worker.
+ */
+export const PROCESSING: Partial<Record<QueueName, { concurrency: number; lockDurationFrom?: 'HOTSPOT_JOB_LOCK_MS' }>> = {
   [QueueName.Notifications]: { concurrency: 5 },
   [QueueName.Sla]: { concurrency: 1 },
   [QueueName.Dispatch]: { concurrency: 2 },
@@ -17,7 +21,9 @@ export const PROCESSING = {
   [QueueName.Landfills]: { concurrency: 2 },
   // Each job is one ingest request's incidents (up to 500); conversions lock per ~100 m cell.
   [QueueName.Incidents]: { concurrency: 4 },
-} as const;
+  // One clustering run at a time per worker process; runs of one city are also serialised in PostgreSQL.
+  [QueueName.Hotspots]: { concurrency: 1, lockDurationFrom: 'HOTSPOT_JOB_LOCK_MS' },
+};
 
 /** A repeatable job: every N ms or a cron pattern (UTC), with optional job options (e.g. a lock-friendly attempts). */
 export interface Schedule {
@@ -40,6 +46,8 @@ export const SCHEDULES: Schedule[] = [
   { queue: QueueName.Landfills, id: 'landfills.forecast-all.daily', pattern: '10 19 * * *', job: 'landfills.forecast-all' },
   { queue: QueueName.Landfills, id: 'landfills.alerts-resend.daily', pattern: '0 3 * * *', job: 'landfills.alerts-resend' },
   { queue: QueueName.Incidents, id: 'cameras.offline-scan.1min', every: 60 * 1000, job: 'cameras.offline-scan' },
+  // 21:00 UTC is 02:00 in Kazakhstan (UTC+5): every city reclustered while nobody reports.
+  { queue: QueueName.Hotspots, id: 'hotspots.nightly', pattern: '0 21 * * *', job: 'hotspots.nightly' },
 ];
 
 type Handlers = { [K in JobName]?: (data: JobPayloads[K], job: Job) => Promise<unknown> };
@@ -63,6 +71,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(LandfillsService) private readonly landfills: LandfillsService,
     @Inject(IncidentsService) private readonly incidents: IncidentsService,
     @Inject(CamerasService) private readonly cameras: CamerasService,
+    @Inject(HotspotsService) private readonly hotspots: HotspotsService,
   ) {}
 
   private handlers(): Handlers {
@@ -77,12 +86,14 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
       'landfills.alerts-resend': () => this.landfills.resendAlerts(),
       'incidents.process': (data) => this.incidents.process(data.incidentIds),
       'cameras.offline-scan': () => this.cameras.scanOffline(),
+      'hotspots.recluster': (data, job) => this.hotspots.handleRecluster(data, job.id),
+      'hotspots.nightly': () => this.hotspots.scheduleNightly(),
     };
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const handlers = this.handlers();
-    for (const [queue, settings] of Object.entries(PROCESSING) as [QueueName, { concurrency: number }][]) {
+    for (const [queue, settings] of Object.entries(PROCESSING) as [QueueName, { concurrency: number; lockDurationFrom?: 'HOTSPOT_JOB_LOCK_MS' }][]) {
       const worker = new Worker(
         queue,
         async (job: Job) => {
@@ -94,6 +105,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
           connection: { url: this.config.REDIS_URL, maxRetriesPerRequest: null },
           prefix: this.config.QUEUE_PREFIX,
           concurrency: settings.concurrency,
+          ...(settings.lockDurationFrom ? { lockDuration: this.config[settings.lockDurationFrom] } : {}),
         },
       );
       worker.on('error', (err) => this.logger.warn({ msg: 'queue worker connection error', queue, err: err.message }));

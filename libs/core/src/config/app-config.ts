@@ -99,6 +99,23 @@ export class AppConfig {
   @Max(60000)
   SHUTDOWN_TIMEOUT_MS = 8000;
 
+  /**
+   * Lock of a hotspot clustering job: BullMQ renews it every half period while the run works, so a long
+   * run keeps it; only a dead worker lets it lapse, and the job then runs again (its run id makes that safe).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10000)
+  @Max(3600000)
+  HOTSPOT_JOB_LOCK_MS = 120000;
+
+  /** Reclusters triggered by changes run at most once per city per this period (the debounce bucket). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  HOTSPOT_DEBOUNCE_MS = 60000;
+
   /** Signs access tokens (HS256). Production refuses the development default. */
   @IsString()
   @MinLength(32)
@@ -223,6 +240,8 @@ const EXPECTED: Record<keyof AppConfig, string> = {
   OUTBOX_LEASE_SECONDS: 'an integer number of seconds from 1 to 3600',
   OUTBOX_MAX_BACKOFF_MS: 'an integer number of milliseconds from 100 to 600000',
   SHUTDOWN_TIMEOUT_MS: 'an integer number of milliseconds from 100 to 60000',
+  HOTSPOT_JOB_LOCK_MS: 'an integer number of milliseconds from 10000 to 3600000',
+  HOTSPOT_DEBOUNCE_MS: 'an integer number of milliseconds from 100 to 3600000',
   WEB_DIST_DIR: 'a directory path',
   MEDIA_DIR: 'a directory path',
   TILE_CACHE_TTL_SECONDS: 'an integer number of seconds from 0 (off) to 3600',

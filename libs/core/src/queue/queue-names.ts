@@ -15,7 +15,7 @@ export enum QueueName {
 
 export interface JobPayloads {
   'media.thumbnails': { reportId: string; photoIds: string[] };
-  'hotspots.recluster': { cityId: string; reason: 'report' | 'incident' | 'nightly' | 'manual' };
+  'hotspots.recluster': { cityId: string; reason: 'report' | 'incident' | 'nightly' | 'manual'; debounced?: boolean };
   'landfills.forecast': { landfillId: string };
   'notifications.send': { notificationId: string };
   'sla.scan': { cityId?: string };
