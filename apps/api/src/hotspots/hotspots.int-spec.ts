@@ -1,5 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
 import pg from 'pg';
+import { tileOf } from '../../../../libs/maps/src/index.js';
 import { HotspotsService } from '../../../../libs/hotspots/src/index.js';
 import { blob, givenReports, offset, row, scatter, signIn, waitFor, type LonLat } from '../../../../libs/testing/src/index.js';
 import { createWorker } from '../../../worker/src/worker.factory.js';
@@ -99,6 +102,27 @@ describe('hotspots: clustering runs, identity, statuses, cameras and the API', (
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/hotspots/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
     // A bbox elsewhere holds nothing.
     expect((await list('?bbox=71.3,51.0,71.6,51.2')).json().features).toEqual([]);
+  });
+
+  it('serves hotspots as a tile layer and an OGC collection, public fields only', async () => {
+    await givenReports(t.ds, blob(EAST, 4, 25), { size: 'truck', confirmations: 2 });
+    await svc.recluster(almaty);
+    const [h] = await hotspots();
+    const tile = tileOf(EAST.lon, EAST.lat, 14);
+    const res = await t.app.inject({ method: 'GET', url: `/tiles/hotspots/${tile.z}/${tile.x}/${tile.y}.mvt` });
+    expect(res.statusCode).toBe(200);
+    const layer = new VectorTile(new PbfReader(res.rawPayload)).layers.hotspots;
+    expect(layer.length).toBe(1);
+    const f = layer.feature(0);
+    expect(f.type).toBe(3); // polygon
+    expect(f.properties).toEqual({ id: h.id, city_id: almaty, status: 'active', report_count: 4, incident_count: 0, confirmation_count: 8 });
+
+    const items = await t.app.inject({ method: 'GET', url: `/ogc/collections/hotspots/items?bbox=77.0,43.2,77.1,43.3` });
+    expect(items.statusCode).toBe(200);
+    const fc = items.json();
+    expect(fc.features).toHaveLength(1);
+    expect(fc.features[0].geometry.type).toBe('Polygon');
+    expect(Object.keys(fc.features[0].properties).sort()).toEqual(['cityId', 'confirmationCount', 'id', 'incidentCount', 'reportCount', 'status']);
   });
 
   it('keeps a hotspot id across runs while its cluster grows', async () => {

@@ -117,7 +117,7 @@ describe('OGC API - Features at /ogc (real PostGIS)', () => {
     const body = res.json();
     expect(rels(body.links).self.href).toBe(`${BASE}/ogc/collections`);
     const byId = Object.fromEntries(body.collections.map((c: { id: string }) => [c.id, c]));
-    expect(Object.keys(byId).sort()).toEqual(['districts', 'landfills', 'reports']);
+    expect(Object.keys(byId).sort()).toEqual(['districts', 'hotspots', 'landfills', 'reports']);
 
     const reports = byId.reports;
     expect(reports.itemType).toBe('feature');
@@ -149,7 +149,7 @@ describe('OGC API - Features at /ogc (real PostGIS)', () => {
   });
 
   it('answers 404 problem details for an unknown collection or feature', async () => {
-    for (const url of ['/ogc/collections/hotspots', '/ogc/collections/nope/items', '/ogc/collections/nope/items/x', '/api/v1/export/nope.geojson']) {
+    for (const url of ['/ogc/collections/nope', '/ogc/collections/nope/items', '/ogc/collections/nope/items/x', '/api/v1/export/nope.geojson']) {
       const res = await get(url, { accept: 'text/html,application/json' });
       expect([url, res.statusCode]).toEqual([url, 404]);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
