@@ -18,23 +18,31 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 const STATUSES = ['submitted', 'registered', 'in_progress', 'resolved', 'closed', 'rejected', 'duplicate'];
 const N = STATUSES.map((s) => `n_${s}`);
 
-/** The body of report_grid_apply() as migration 7 created it (restored by `down`). */
-const GRID_ONLY_APPLY = `
-  BEGIN
+/** An update that moves none of the keys changes no count. */
+const SKIP_UNRELATED_UPDATE = `
     IF TG_OP = 'UPDATE' AND OLD.status = NEW.status AND OLD.category_code = NEW.category_code
        AND OLD.created_at = NEW.created_at AND ST_Equals(OLD.location_3857, NEW.location_3857) THEN
       RETURN NULL;
-    END IF;
-    INSERT INTO report_grid_delta (cell_z, cell_x, cell_y, status, category, month, count, sum_x, sum_y)
-    SELECT l.z, c.cx, c.cy, d.status, d.category, d.month, d.sign, d.sign * d.x, d.sign * d.y
-      FROM (
+    END IF;`;
+
+/** -1 for the old row (update, delete) and +1 for the new one (insert, update), with their keys. */
+const DELTA_ROWS = `
         SELECT -1 AS sign, ST_X(OLD.location_3857) AS x, ST_Y(OLD.location_3857) AS y, OLD.status AS status,
                OLD.category_code AS category, (date_trunc('month', OLD.created_at AT TIME ZONE 'UTC'))::date AS month
          WHERE TG_OP IN ('UPDATE', 'DELETE')
         UNION ALL
         SELECT 1, ST_X(NEW.location_3857), ST_Y(NEW.location_3857), NEW.status, NEW.category_code,
                (date_trunc('month', NEW.created_at AT TIME ZONE 'UTC'))::date
-         WHERE TG_OP IN ('INSERT', 'UPDATE')
+         WHERE TG_OP IN ('INSERT', 'UPDATE')`;
+
+/** The body of report_grid_apply() as migration 7 created it (restored by `down`). */
+const GRID_ONLY_APPLY = `
+  BEGIN
+${SKIP_UNRELATED_UPDATE}
+    INSERT INTO report_grid_delta (cell_z, cell_x, cell_y, status, category, month, count, sum_x, sum_y)
+    SELECT l.z, c.cx, c.cy, d.status, d.category, d.month, d.sign, d.sign * d.x, d.sign * d.y
+      FROM (
+${DELTA_ROWS}
       ) d
       CROSS JOIN (VALUES (11), (15)) AS l(z)
       CROSS JOIN LATERAL report_grid_cell(l.z, d.x, d.y) AS c;
@@ -66,18 +74,9 @@ export class ReportCells1763900000014 implements MigrationInterface {
     await q.query(`
       CREATE OR REPLACE FUNCTION report_grid_apply() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF TG_OP = 'UPDATE' AND OLD.status = NEW.status AND OLD.category_code = NEW.category_code
-           AND OLD.created_at = NEW.created_at AND ST_Equals(OLD.location_3857, NEW.location_3857) THEN
-          RETURN NULL;
-        END IF;
+${SKIP_UNRELATED_UPDATE}
         WITH d AS (
-          SELECT -1 AS sign, ST_X(OLD.location_3857) AS x, ST_Y(OLD.location_3857) AS y, OLD.status AS status,
-                 OLD.category_code AS category, (date_trunc('month', OLD.created_at AT TIME ZONE 'UTC'))::date AS month
-           WHERE TG_OP IN ('UPDATE', 'DELETE')
-          UNION ALL
-          SELECT 1, ST_X(NEW.location_3857), ST_Y(NEW.location_3857), NEW.status, NEW.category_code,
-                 (date_trunc('month', NEW.created_at AT TIME ZONE 'UTC'))::date
-           WHERE TG_OP IN ('INSERT', 'UPDATE')
+${DELTA_ROWS}
         ),
         grid AS (
           INSERT INTO report_grid_delta (cell_z, cell_x, cell_y, status, category, month, count, sum_x, sum_y)
