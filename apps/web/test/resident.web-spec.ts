@@ -111,7 +111,7 @@ describe('web app: a resident reports a dump, the akimat resolves it, the reside
     await page.getByTestId('rating-shown').waitFor();
     expect(await page.getByTestId('rating-shown').innerText()).toMatch(/Your rating: 4 of 5 — “Clean now, thanks”/);
     expect(await page.getByTestId('report-status').innerText()).toBe('Closed');
-    expect(await page.getByTestId('timeline').innerText()).toMatch(/Rated → Closed/);
+    expect(await page.getByTestId('timeline').innerText()).toMatch(/Status changed → Resolved[\s\S]*Removed 2 m³[\s\S]*Rated → Closed/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: screenshotPath('report-rated-phone-en'), fullPage: true });
 
@@ -187,5 +187,38 @@ describe('web app: a resident reports a dump, the akimat resolves it, the reside
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: screenshotPath('my-reports-phone-ru') });
+  });
+
+  it('can be filled in with the keyboard alone: every control is reachable and labelled', async () => {
+    await open('/report');
+    await page.getByTestId('report-form').waitFor();
+    await waitForSmallMap();
+    // (MapLibre's own keyboard panning is not under test: start over Almaty.)
+    await page.evaluate(({ lon, lat }) => (window as unknown as { __tazaSmallMap: { jumpTo(o: unknown): void } }).__tazaSmallMap.jumpTo({ center: [lon, lat], zoom: 16 }), { lon: DUMP.lon - 0.01, lat: DUMP.lat });
+    // From the top of the page, Tab reaches "pin in the middle of the map"; Enter drops the pin.
+    let onPinButton = false;
+    for (let i = 0; i < 30 && !onPinButton; i++) {
+      await page.keyboard.press('Tab');
+      onPinButton = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'pin-centre');
+    }
+    expect(onPinButton).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('report-pin').waitFor();
+    // The fields are found by their visible labels (what a screen reader announces).
+    await page.getByLabel('Category').focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('Category').inputValue()).not.toBe('');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('size');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByTestId('size-wheelbarrow').isChecked()).toBe(true);
+    await page.getByLabel('Description (optional)').fill('Typed with the keyboard');
+    await page.getByLabel('Email').fill('keyboard@example.kz');
+    await page.getByLabel('Photos (up to 5)').focus();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('photos');
+    await page.getByTestId('submit-report').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/sent=created/);
+    expect(await page.getByTestId('report-detail').innerText()).toMatch(/Typed with the keyboard/);
   });
 });

@@ -194,7 +194,7 @@ export function ReportDetailPage({ cities, districts }: { cities: CityCollection
                   <p className="timeline__meta">
                     <time dateTime={h.at}>{dates.dateTime(h.at)}</time> · {r.actors[h.actorRole] ?? h.actorRole}
                   </p>
-                  {h.note && h.event !== 'created' && <p className="timeline__note">{h.note}</p>}
+                  {h.note && h.event === 'status' && <p className="timeline__note">{h.note}</p>}
                 </div>
               </li>
             ))}
