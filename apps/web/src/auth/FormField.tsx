@@ -46,18 +46,23 @@ export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextF
         />
         {adornment}
       </div>
-      {error && (
-        <p className="field__error" id={errorId} data-testid={errorTestId ?? `error-${testId}`}>
-          <svg className="field__error-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-            <circle cx="8" cy="8" r="8" fill="currentColor" />
-            <path d="M7 3.5h2l-.3 6h-1.4zM8 11a1.1 1.1 0 1 1 0 2.2A1.1 1.1 0 0 1 8 11z" fill="#fff" />
-          </svg>
-          <span>{error}</span>
-        </p>
-      )}
+      {error && <FieldError id={errorId} testId={errorTestId ?? `error-${testId}`} text={error} />}
     </div>
   );
 });
+
+/** A field's error line, tied to its control by `id` (aria-describedby). */
+export function FieldError({ id, testId, text }: { id: string; testId: string; text: ReactNode }) {
+  return (
+    <p className="field__error" id={id} data-testid={testId}>
+      <svg className="field__error-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+        <circle cx="8" cy="8" r="8" fill="currentColor" />
+        <path d="M7 3.5h2l-.3 6h-1.4zM8 11a1.1 1.1 0 1 1 0 2.2A1.1 1.1 0 0 1 8 11z" fill="#fff" />
+      </svg>
+      <span>{text}</span>
+    </p>
+  );
+}
 
 /** A show/hide toggle for password inputs. */
 export function usePasswordVisibility() {

@@ -1,48 +1,19 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { GeoJSONSource } from 'maplibre-gl';
-import { ProblemError } from '../api/auth';
 import type { BBox, CityCollection, DistrictCollection } from '../api/types';
+import type { CrewDay, OrderSummary } from '../dispatch/staff-api';
 import { useAuth } from '../auth/AuthProvider';
-import { FormAlert, TextField, type FormProblem } from '../auth/FormField';
+import { FieldError, FormAlert, TextField, type FormProblem } from '../auth/FormField';
 import { problemSentence } from '../auth/problems';
 import { useI18n } from '../i18n/I18nProvider';
 import { format } from '../i18n/dictionaries';
 import { maplibregl } from '../map/maplibre';
 import { authPath, Link } from '../router';
-import { fieldText } from '../resident/forms';
-import { FieldError } from '../resident/ReportPage';
+import { formFailure } from '../resident/forms';
 import { call } from '../resident/reports-api';
 import { useSmallMap } from '../resident/useSmallMap';
 import '../resident/resident.css';
 import './crew.css';
-
-interface OrderSummary {
-  id: string;
-  title: string;
-  status: string;
-  location: { lon: number; lat: number };
-  estimatedVolumeM3: number;
-  reports: number;
-}
-
-interface Stop {
-  sequence: number;
-  kind: 'stop' | 'unload';
-  workOrder: OrderSummary | null;
-  lon: number;
-  lat: number;
-  distanceMetres: number;
-  loadM3: number;
-  navigate: string;
-}
-
-interface CrewDay {
-  crew: { id: string; name: string; depot: { lon: number; lat: number } };
-  date: string;
-  totalDistanceMetres: number;
-  stops: Stop[];
-  done: OrderSummary[];
-}
 
 const ROUTE_SOURCE = 'crew-route';
 /** The title the server makes up when the dispatcher gave none ("2 reports, ~3.0 m³"): the list says it in the crew's language instead. */
@@ -309,15 +280,9 @@ function CompleteForm({ order, n, onCancel, onDone }: { order: OrderSummary; n: 
       onDone();
     } catch (err) {
       setBusy(false);
-      if (err instanceof ProblemError && err.errors.length) {
-        const byField: Record<string, string> = {};
-        for (const fe of err.errors) byField[fe.field] = fieldText(r.fieldNames, t.fieldProblem, fe.field, fe.message);
-        setErrors(byField);
-        const other = Object.entries(byField).filter(([f]) => !['photos', 'removedVolumeM3', 'note'].includes(f));
-        if (other.length) setProblem({ title: r.completeFailed, body: other.map(([, m]) => m).join(' ') });
-      } else {
-        setProblem({ title: r.completeFailed, body: problemSentence(t, lang, err) });
-      }
+      const failure = formFailure(err, t, lang, ['photos', 'removedVolumeM3', 'note']);
+      setErrors(failure.fields);
+      if (failure.alert) setProblem({ title: r.completeFailed, body: failure.alert });
     }
   };
 

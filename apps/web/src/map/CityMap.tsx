@@ -4,6 +4,7 @@ import { maplibregl } from './maplibre';
 import { hasWebGL2 } from './webgl';
 import { LAYER_IDS, SOURCE_IDS } from './offline-style';
 import { loadMapStyle } from './base-style';
+import { flatMapOptions } from './map-options';
 import {
   cityBBox,
   cityBoundaries,
@@ -203,15 +204,8 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
         style: baseStyle,
         bounds: KAZAKHSTAN_BOUNDS,
         fitBoundsOptions: { padding: 16 },
-        minZoom: 2,
+        ...flatMapOptions(tRef.current),
         maxZoom: 18,
-        attributionControl: false,
-        dragRotate: false,
-        pitchWithRotate: false,
-        touchPitch: false,
-        locale: maplibreLocale(tRef.current),
-        // Software GL (SwiftShader) is a "major performance caveat": it must still be accepted.
-        canvasContextAttributes: { antialias: true, failIfMajorPerformanceCaveat: false },
       });
     } catch (err) {
       console.error('[taza-map] could not create the map', err);

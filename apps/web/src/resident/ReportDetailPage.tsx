@@ -2,15 +2,13 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEven
 import { ProblemError } from '../api/auth';
 import type { BBox, CityCollection, DistrictCollection } from '../api/types';
 import { useAuth } from '../auth/AuthProvider';
-import { FormAlert, type FormProblem } from '../auth/FormField';
-import { problemSentence } from '../auth/problems';
+import { FieldError, FormAlert, type FormProblem } from '../auth/FormField';
 import { useI18n } from '../i18n/I18nProvider';
 import { format } from '../i18n/dictionaries';
 import { maplibregl } from '../map/maplibre';
 import { STATUS_COLORS, type ReportStatus } from '../map/offline-style';
 import { Link, useLocation } from '../router';
-import { fieldText } from './forms';
-import { FieldError } from './ReportPage';
+import { formFailure } from './forms';
 import { rememberedToken, rememberToken, reportsApi, type HistoryEntry, type ReportView } from './reports-api';
 import { useSmallMap } from './useSmallMap';
 import './resident.css';
@@ -293,11 +291,9 @@ function RatingForm({ reportId, token, onRated }: { reportId: string; token: str
       onRated();
     } catch (err) {
       setBusy(false);
-      if (err instanceof ProblemError && err.errors.length) {
-        setError(err.errors.map((fe) => fieldText(r.fieldNames, t.fieldProblem, fe.field, fe.message)).join(' '));
-      } else {
-        setProblem({ title: r.ratingFailed, body: problemSentence(t, lang, err) });
-      }
+      const failure = formFailure(err, t, lang, ['rating', 'comment']);
+      setError(Object.values(failure.fields).join(' '));
+      if (failure.alert) setProblem({ title: r.ratingFailed, body: failure.alert });
     }
   };
 

@@ -1,17 +1,15 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
-import { NetworkError, ProblemError } from '../api/auth';
 import type { CityCollection, DistrictCollection } from '../api/types';
 import { localizedName } from '../api/types';
 import { useAuth } from '../auth/AuthProvider';
-import { FormAlert, TextField, type FormProblem } from '../auth/FormField';
-import { problemSentence } from '../auth/problems';
+import { FieldError, FormAlert, TextField, type FormProblem } from '../auth/FormField';
 import { useI18n } from '../i18n/I18nProvider';
 import { format } from '../i18n/dictionaries';
 import { maplibregl } from '../map/maplibre';
 import { navigate } from '../router';
 import { AddressSearch } from './AddressSearch';
 import { readExifGps, type GpsPosition } from './exif-gps';
-import { fieldText, newIdempotencyKey } from './forms';
+import { formFailure, newIdempotencyKey } from './forms';
 import { rememberToken, reportsApi, type Category, type NearbyReport } from './reports-api';
 import { useSmallMap } from './useSmallMap';
 import './resident.css';
@@ -19,6 +17,8 @@ import './resident.css';
 const SIZES = ['bag', 'wheelbarrow', 'car', 'truck'] as const;
 const WASTE_TYPES = ['plastic', 'glass', 'metal', 'paper', 'organic', 'electronic', 'hazardous'] as const;
 const MAX_PHOTOS = 5;
+/** The fields that show their own server message; anything else goes to the form's alert. */
+const FORM_FIELDS = ['lon', 'category', 'size', 'wasteTypes', 'description', 'contactEmail', 'contactPhone', 'photos'] as const;
 /** EXIF sits at the start of a JPEG; no need to read a whole 10 MB photo. */
 const EXIF_BYTES = 256 * 1024;
 const PIN_ZOOM = 16;
@@ -237,19 +237,9 @@ export function ReportPage({ cities, districts }: { cities: CityCollection | nul
       navigate(`/reports/${created.reportId}?${qs.toString()}`);
     } catch (err) {
       setSubmitting(false);
-      if (err instanceof ProblemError && err.errors.length) {
-        const byField: Record<string, string> = {};
-        for (const fe of err.errors) {
-          const field = fe.field === 'lat' ? 'lon' : fe.field;
-          byField[field] = fieldText(r.fieldNames, t.fieldProblem, fe.field, fe.message);
-        }
-        setErrors(byField);
-        const known = ['lon', 'category', 'size', 'wasteTypes', 'description', 'contactEmail', 'contactPhone', 'photos'];
-        const other = Object.entries(byField).filter(([f]) => !known.includes(f));
-        if (other.length) setProblem({ title: r.reportFailed, body: other.map(([, m]) => m).join(' ') });
-      } else {
-        setProblem({ title: r.reportFailed, body: err instanceof NetworkError || err instanceof ProblemError ? problemSentence(t, lang, err) : t.unexpectedError });
-      }
+      const failure = formFailure(err, t, lang, FORM_FIELDS, { lat: 'lon' });
+      setErrors(failure.fields);
+      if (failure.alert) setProblem({ title: r.reportFailed, body: failure.alert });
       window.setTimeout(() => alertRef.current?.focus(), 0);
     }
   };
@@ -493,17 +483,5 @@ export function ReportPage({ cities, districts }: { cities: CityCollection | nul
         </button>
       </form>
     </div>
-  );
-}
-
-export function FieldError({ id, testId, text }: { id: string; testId: string; text: string }) {
-  return (
-    <p className="field__error" id={id} data-testid={testId}>
-      <svg className="field__error-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-        <circle cx="8" cy="8" r="8" fill="currentColor" />
-        <path d="M7 3.5h2l-.3 6h-1.4zM8 11a1.1 1.1 0 1 1 0 2.2A1.1 1.1 0 0 1 8 11z" fill="#fff" />
-      </svg>
-      <span>{text}</span>
-    </p>
   );
 }

@@ -2,10 +2,10 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { GeoJSONSource } from 'maplibre-gl';
 import type { BBox, CityCollection, DistrictCollection } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
-import { maplibreLocale } from '../i18n/dictionaries';
 import { cityBoundaries, cityCores, districtAreas, unionBBox, cityBBox } from '../map/map-data';
 import { maplibregl } from '../map/maplibre';
 import { loadMapStyle } from '../map/base-style';
+import { flatMapOptions } from '../map/map-options';
 import { SOURCE_IDS } from '../map/offline-style';
 import { hasWebGL2 } from '../map/webgl';
 
@@ -59,14 +59,8 @@ export function useSmallMap(
           style,
           bounds: boundsRef.current ?? KAZAKHSTAN,
           fitBoundsOptions: { padding: 24, maxZoom: 16 },
-          minZoom: 2,
+          ...flatMapOptions(tRef.current),
           maxZoom: 19,
-          attributionControl: false,
-          dragRotate: false,
-          pitchWithRotate: false,
-          touchPitch: false,
-          locale: maplibreLocale(tRef.current),
-          canvasContextAttributes: { antialias: true, failIfMajorPerformanceCaveat: false },
         });
       } catch (err) {
         console.error('[taza-map] could not create the map', err);
