@@ -1,22 +1,31 @@
 /// <reference lib="dom" />
 import type { Page } from 'playwright-core';
+import { HotspotsService } from '../../../libs/hotspots/src/index.js';
 import { screenshotPath } from '../../../libs/testing/src/index.js';
 import { startTestWeb, stopTestWeb, type TestWeb } from './web-harness.js';
 
 /** Kostanay's demo landfill (the near-full one). */
 const KOSTANAY_LANDFILL = [63.545, 53.268] as const;
+/** Four dumps within ~60 m in Almaty: one hotspot after clustering. */
+const ALMATY_CLUSTER = [76.9286, 43.2567] as const;
 
 type Hooked = { __tazaMap: { jumpTo(o: unknown): void; once(e: string, f: () => void): void; queryRenderedFeatures(o: { layers: string[] }): { properties: Record<string, unknown> }[]; getStyle(): { layers: { id: string }[] } } };
 
-describe('web app: the public map draws landfills (and hotspots when served) with a legend (Chromium)', () => {
+describe('web app: the public map draws landfills and hotspots with a legend (Chromium)', () => {
   let web: TestWeb;
 
   beforeAll(async () => {
     web = await startTestWeb();
+    for (const [dx, dy] of [[0, 0], [0.0004, 0], [0, 0.0003], [0.0004, 0.0003]]) {
+      const res = await web.app.inject({ method: 'POST', url: '/api/v1/reports', payload: { lon: ALMATY_CLUSTER[0] + dx, lat: ALMATY_CLUSTER[1] + dy, category: 'household', size: 'bag' } });
+      expect(res.statusCode).toBe(201);
+    }
+    const cities = (await web.app.inject({ method: 'GET', url: '/api/v1/cities' })).json() as { features: { properties: { id: string; slug: string } }[] };
+    await web.app.get(HotspotsService).recluster(cities.features.find((f) => f.properties.slug === 'almaty')!.properties.id);
   });
   afterAll(() => stopTestWeb(web));
 
-  async function openAt(page: Page, zoom: number) {
+  async function openAt(page: Page, zoom: number, centre: readonly [number, number] = KOSTANAY_LANDFILL) {
     await page.goto(web.origin);
     await page.waitForSelector('body[data-map-ready="true"]', { timeout: 45000 });
     await page.evaluate(
@@ -26,7 +35,7 @@ describe('web app: the public map draws landfills (and hotspots when served) wit
           map.jumpTo({ center: c, zoom: z });
           map.once('idle', () => resolve());
         }),
-      { c: KOSTANAY_LANDFILL, z: zoom },
+      { c: centre, z: zoom },
     );
   }
 
@@ -35,7 +44,7 @@ describe('web app: the public map draws landfills (and hotspots when served) wit
   it.each([
     ['desktop', { width: 1280, height: 800 }],
     ['phone', { width: 390, height: 844 }],
-  ])('shows Kostanay\'s landfill coloured by its fill level, on a %s', async (name, viewport) => {
+  ])('shows Kostanay\'s landfill by its fill level and an Almaty hotspot by its status, on a %s', async (name, viewport) => {
     const context = await web.browser.newContext({ viewport, locale: 'en-US' });
     const page = await context.newPage();
     try {
@@ -50,10 +59,24 @@ describe('web app: the public map draws landfills (and hotspots when served) wit
       const legend = page.getByTestId('legend-landfills');
       await legend.waitFor();
       expect(await legend.innerText()).toMatch(/Over 90%[\s\S]*No forecast yet/);
-      // Hotspots appear in the legend exactly when the API serves their layer.
-      const hotspotsServed = (await web.app.inject({ method: 'GET', url: '/tiles/hotspots.json' })).statusCode === 200;
-      expect(await page.getByTestId('legend-hotspots').count()).toBe(hotspotsServed ? 1 : 0);
+      expect(await page.getByTestId('legend-hotspots').innerText()).toMatch(/Active[\s\S]*Recurring after clean-up[\s\S]*Cleared/);
       await page.screenshot({ path: screenshotPath(`map-landfills-${name}-en`) });
+
+      // The Almaty cluster is an active hotspot, drawn under its report points.
+      await page.evaluate(
+        ({ c }) =>
+          new Promise<void>((resolve) => {
+            const map = (window as unknown as Hooked).__tazaMap;
+            map.jumpTo({ center: c, zoom: 17 });
+            map.once('idle', () => resolve());
+          }),
+        { c: ALMATY_CLUSTER },
+      );
+      const hotspots = await page.evaluate(() => (window as unknown as Hooked).__tazaMap.queryRenderedFeatures({ layers: ['hotspot-fill'] }).map((f) => f.properties));
+      expect(hotspots.length).toBeGreaterThan(0);
+      expect(hotspots[0]).toMatchObject({ status: 'active', report_count: 4 });
+      expect(ids.indexOf('hotspot-fill')).toBeLessThan(ids.indexOf('report-points'));
+      await page.screenshot({ path: screenshotPath(`map-hotspot-${name}-en`) });
     } finally {
       await context.close();
     }
