@@ -188,11 +188,16 @@ export class LandfillsService {
     return { landfillId: id, imported: stored };
   }
 
-  /** A weighbridge system posts a ticket; the same ticket number again is answered, not stored twice. */
-  async weighbridgeTicket(apiKey: string | undefined, t: IntakeTicket & { ticketId: string }): Promise<{ created: boolean; landfillId: string; ticketId: string }> {
+  /** The weighbridge holding this key (401 otherwise): checked before the body is even read. */
+  async authenticateWeighbridge(apiKey: string | undefined): Promise<{ id: string; landfillId: string }> {
     if (!apiKey || apiKey.length > 200) throw LandfillsErrors.apiKey();
     const bridge = await this.repo.useWeighbridgeKey(keyHash(apiKey));
     if (!bridge) throw LandfillsErrors.apiKey();
+    return bridge;
+  }
+
+  /** A weighbridge system posts a ticket; the same ticket number again is answered, not stored twice. */
+  async weighbridgeTicket(bridge: { id: string; landfillId: string }, t: IntakeTicket & { ticketId: string }): Promise<{ created: boolean; landfillId: string; ticketId: string }> {
     const l = (await this.repo.get(bridge.landfillId))!;
     const value = intakeRow({ day: t.date, tonnes: t.tonnes, plate: t.plate ?? null, sourceCity: t.sourceCity ?? null, ticket: t.ticketId }, await this.rowContext(l));
     if ('bad' in value) throw LandfillsErrors.fields(value.bad.map(([f, m]) => ({ field: jsonField(f), message: `${jsonField(f)} ${m}` })));

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserPrincipal } from '../../../../libs/accounts/src/index.js';
 import type { Geometry } from '../../../../libs/core/src/index.js';
 import { LandfillsErrors, LandfillsService } from '../../../../libs/landfills/src/index.js';
 import { CurrentPrincipal, Public, Roles } from '../auth/access.decorator.js';
+import { validateDto } from '../common/dto-validation.js';
 import { isMultipart, readMultipart } from '../common/multipart.js';
 import { AcknowledgeDto, AlertListQuery, CityQuery, DiversionDto, DiversionQuery, IdParam, IntakeDto, LandfillDto, SeriesQuery, SurveyDto, WeighbridgeDto, WeighbridgeTicketDto } from './landfills.dto.js';
 
@@ -86,9 +87,12 @@ export class LandfillsController {
   @Post('weighbridge/tickets')
   @Public()
   @ApiHeader({ name: 'X-Api-Key', description: 'the weighbridge key an admin issued', required: true })
+  @ApiBody({ type: WeighbridgeTicketDto })
   @ApiOperation({ summary: 'A weighbridge system posts a ticket: 201 stored, 200 when this ticket number is known already' })
-  async ticket(@Headers('x-api-key') apiKey: string | undefined, @Body() body: WeighbridgeTicketDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result = await this.landfills.weighbridgeTicket(apiKey, body);
+  async ticket(@Headers('x-api-key') apiKey: string | undefined, @Body() raw: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    // The key first: a caller without one learns nothing about what a valid body looks like.
+    const bridge = await this.landfills.authenticateWeighbridge(apiKey);
+    const result = await this.landfills.weighbridgeTicket(bridge, await validateDto(WeighbridgeTicketDto, raw));
     void reply.status(result.created ? 201 : 200);
     return result;
   }

@@ -193,6 +193,8 @@ describe('landfills API (real PostGIS)', () => {
     const ticket = { ticketId: 'WB-2026-0001', date: today, tonnes: 14.2, plate: '045 KST 10' };
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/weighbridge/tickets', payload: ticket })).statusCode).toBe(401);
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/weighbridge/tickets', payload: ticket, headers: { 'x-api-key': 'wrong' } })).statusCode).toBe(401);
+    const badAndKeyless = await t.app.inject({ method: 'POST', url: '/api/v1/weighbridge/tickets', payload: { tonnes: -1 } });
+    expect([badAndKeyless.statusCode, badAndKeyless.json().errors[0].field]).toEqual([401, 'X-Api-Key']);
     const issued = (await post('/api/v1/admin/weighbridges', 'admin', { landfillId: landfill.kostanay, name: 'North gate' })).json();
     const send = () => t.app.inject({ method: 'POST', url: '/api/v1/weighbridge/tickets', payload: ticket, headers: { 'x-api-key': issued.apiKey } });
     const first = await send();
