@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useI18n } from '../i18n/I18nProvider';
 import { useStaffStrings } from '../i18n/use-staff-strings';
+import { formatDate, formatMonth } from '../dispatch/staff-format';
 
 export interface ChartSeries {
   /** unix seconds, ascending */
@@ -28,24 +29,23 @@ export function ForecastChart({ data, summary }: { data: ChartSeries; summary: s
     const el = ref.current;
     if (!el || data.x.length === 0) return;
     const width = () => Math.max(260, el.clientWidth);
-    const date = new Intl.DateTimeFormat(lang, { month: 'short', year: '2-digit' });
     const line = (v: number) => data.x.map(() => v);
     const opts: uPlot.Options = {
       width: width(),
       height: 240,
-      scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(105, max)] } },
+      scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.max(0, Math.floor((min - 10) / 10) * 10), Math.max(105, Math.ceil(max / 5) * 5)] } },
       axes: [
-        { values: (_u, splits) => splits.map((v) => date.format(new Date(v * 1000))), stroke: '#3d4a43', grid: { stroke: '#e3e8e4' } },
+        { values: (_u, splits) => splits.map((v) => formatMonth(new Date(v * 1000), lang)), stroke: '#3d4a43', grid: { stroke: '#e3e8e4' } },
         { values: (_u, splits) => splits.map((v) => `${v}%`), stroke: '#3d4a43', grid: { stroke: '#e3e8e4' }, size: 48 },
       ],
       series: [
-        { label: s.chartDate, value: (_u, v) => (v == null ? '—' : new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(v * 1000))) },
+        { label: s.chartDate, value: (_u, v) => (v == null ? '—' : formatDate(new Date(v * 1000).toISOString(), lang)) },
         { label: s.chartMeasured, stroke: '#1b5e20', width: 2, value: (_u, v) => (v == null ? '—' : `${v.toFixed(1)}%`) },
         { label: s.chartForecast, stroke: '#c62828', width: 2, dash: [6, 4], value: (_u, v) => (v == null ? '—' : `${v.toFixed(1)}%`) },
         { label: s.chartHigh, stroke: 'rgba(198,40,40,0.35)', width: 1, value: (_u, v) => (v == null ? '—' : `${v.toFixed(1)}%`) },
         { label: s.chartLow, stroke: 'rgba(198,40,40,0.35)', width: 1, value: (_u, v) => (v == null ? '—' : `${v.toFixed(1)}%`) },
-        { label: '90%', stroke: '#ef6c00', width: 1, dash: [2, 3], points: { show: false } },
-        { label: '100%', stroke: '#6d1b1b', width: 1, dash: [2, 3], points: { show: false } },
+        { label: '90%', stroke: '#ef6c00', width: 1, dash: [2, 3], points: { show: false }, value: () => '' },
+        { label: '100%', stroke: '#6d1b1b', width: 1, dash: [2, 3], points: { show: false }, value: () => '' },
       ],
       bands: [{ series: [3, 4], fill: 'rgba(198,40,40,0.14)' }],
       legend: { show: true },

@@ -14,6 +14,7 @@ import { useStaffApi, type Camera, type Crew, type CrewDay, type DispatchQueue, 
 import { StaffGate } from './StaffGate';
 import { StaffMap, type MapMarker, type Overlay } from './StaffMap';
 import { WorkOrdersPanel } from './WorkOrdersPanel';
+import { formatDate } from './staff-format';
 import { useStaffAction } from './use-staff-action';
 import './staff.css';
 
@@ -479,7 +480,7 @@ function ReportsTab({ reports, filters, setFilters, districts, selected, setSele
                 <div className="staff-item__meta">
                   <span className={`status-chip status-chip--${p.status}`}>{t.statuses[p.status] ?? p.status}</span>
                   <span>{districtName(p.districtId)}</span>
-                  <span>{new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(p.createdAt))}</span>
+                  <span>{formatDate(p.createdAt, lang)}</span>
                   {p.outskirts && <span className="staff-tag">{s.outskirts}</span>}
                 </div>
                 <button type="button" className="staff-link" onClick={() => onLocate(f.geometry.coordinates[0], f.geometry.coordinates[1], p.id)}>

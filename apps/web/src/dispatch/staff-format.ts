@@ -1,17 +1,34 @@
 import type { Lang } from '../api/types';
 import { localizedName } from '../api/types';
 
+/**
+ * Browsers without Kazakh calendar data (Debian's Chromium among them) spell a medium date as
+ * "2027 M11 4": Kazakh dates are numeric (04.11.2027), which every browser formats well.
+ */
+function dateOptions(lang: Lang): Intl.DateTimeFormatOptions {
+  return lang === 'kk' ? { day: '2-digit', month: '2-digit', year: 'numeric' } : { dateStyle: 'medium' };
+}
+
 export function formatDateTime(iso: string | null | undefined, lang: Lang): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  if (Number.isNaN(d.getTime())) return '—';
+  return lang === 'kk'
+    ? new Intl.DateTimeFormat(lang, { ...dateOptions(lang), hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d)
+    : new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
 export function formatDate(iso: string | null | undefined, lang: Lang): string {
   if (!iso) return '—';
   // A bare YYYY-MM-DD is a calendar day: show it as such, whatever the time zone.
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00Z`) : new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: /^\d{4}-\d{2}-\d{2}$/.test(iso) ? 'UTC' : undefined }).format(d);
+  const bare = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  const d = bare ? new Date(`${iso}T12:00:00Z`) : new Date(iso);
+  return Number.isNaN(d.getTime()) ? '—' : new Intl.DateTimeFormat(lang, { ...dateOptions(lang), timeZone: bare ? 'UTC' : undefined }).format(d);
+}
+
+/** Month and year for a chart axis ("11.27" in Kazakh, see above). */
+export function formatMonth(d: Date, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang, lang === 'kk' ? { month: '2-digit', year: '2-digit' } : { month: 'short', year: '2-digit' }).format(d);
 }
 
 export function formatNumber(n: number | null | undefined, lang: Lang, digits = 1): string {
