@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 import type { BrowserContext, Page } from 'playwright-core';
+import { HotspotsService } from '../../../libs/hotspots/src/index.js';
 import { IncidentsService } from '../../../libs/incidents/src/index.js';
-import { cameraRequest, DEMO_PASSWORD, jpegPhoto, multipartBody, screenshotPath } from '../../../libs/testing/src/index.js';
+import { blob, cameraRequest, DEMO_PASSWORD, givenReports, jpegPhoto, multipartBody, screenshotPath } from '../../../libs/testing/src/index.js';
 import { startTestWeb, stopTestWeb, type TestWeb } from './web-harness.js';
 
 /** Reports posted in Kostanay before the dispatcher opens the console. */
@@ -159,6 +160,66 @@ describe('web app: the dispatcher console and the akim dashboard (Chromium, real
       // A dispatcher's screen is not the akim's.
       await page.goto(`${web.origin}/dispatch`);
       await page.getByTestId('staff-forbidden').waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a dispatcher turns the most severe outskirts hotspot into a work order and assigns a crew: its route is on the map', async () => {
+    // Two dumps on Kostanay's outskirts, away from the core: a big one (trucks) and a small one (bags).
+    const big = await givenReports(web.ds, blob({ lon: 63.545, lat: 53.25 }, 6, 40), { status: 'registered', size: 'truck', ageDays: 2 });
+    await givenReports(web.ds, blob({ lon: 63.68, lat: 53.185 }, 3, 30), { status: 'registered', size: 'bag', ageDays: 5 });
+    const [{ id: kostanay }] = await web.ds.query(`SELECT id FROM cities WHERE slug = 'kostanay'`);
+    await web.app.get(HotspotsService).recluster(kostanay);
+    const ranked: { id: string; outskirts: boolean }[] = await web.ds.query(`SELECT id, outskirts FROM hotspots WHERE city_id = $1 ORDER BY severity DESC`, [kostanay]);
+    expect(ranked.map((h) => h.outskirts)).toEqual([true, true]);
+
+    const { page, context, errors } = await signedIn('dispatcher.kostanay@taza.example');
+    try {
+      await page.waitForURL(`${web.origin}/dispatch`);
+      await staffMapReady(page, 'dispatch-map');
+      await page.getByTestId('tab-hotspots').click();
+      const list = page.getByTestId('hotspot-list');
+      await list.waitFor();
+      expect(await list.locator(':scope > li').evaluateAll((items) => items.map((li) => li.getAttribute('data-item-id')))).toEqual(ranked.map((h) => h.id));
+      const first = list.getByTestId(`hotspot-${ranked[0].id}`);
+      expect(await first.innerText()).toMatch(/#1[\s\S]*6 reports[\s\S]*outskirts/);
+      // Ranked on the map too.
+      await page.locator('.staff-marker--hotspot', { hasText: '#1' }).waitFor();
+      await page.locator('.staff-marker--hotspot', { hasText: '#2' }).waitFor();
+      await page.waitForFunction(() => {
+        const map = (window as unknown as { __tazaStaffMap?: TestMap }).__tazaStaffMap;
+        return !!map && map.queryRenderedFeatures({ layers: ['staff-hotspot-fill'] }).length > 0;
+      }, undefined, { timeout: 20000 });
+      await page.screenshot({ path: screenshotPath('dispatch-hotspots-en') });
+
+      await first.getByTestId(`hotspot-order-${ranked[0].id}`).click();
+      const orders = page.getByTestId('order-list');
+      await orders.waitFor();
+      const order = orders.locator('li', { hasText: 'from a hotspot' }).first();
+      expect(await order.innerText()).toMatch(/6 reports/);
+      await order.getByTestId('assign-crew').selectOption({ label: 'Kostanay crew 2' });
+      await order.getByTestId('assign-submit').click();
+      await order.getByTestId('order-crew').filter({ hasText: 'Crew: Kostanay crew 2' }).waitFor();
+      expect(await page.getByTestId('route-crew').inputValue()).not.toBe('');
+      await page.getByTestId('route-summary').filter({ hasText: 'stops: 1 ' }).waitFor();
+      await page.getByTestId('route-stop-1').waitFor();
+      await page.waitForFunction(() => {
+        const map = (window as unknown as { __tazaStaffMap?: TestMap }).__tazaStaffMap;
+        return !!map && !!map.getLayer('staff-route-line') && map.queryRenderedFeatures({ layers: ['staff-route-line'] }).length > 0;
+      }, undefined, { timeout: 20000 });
+      await page.screenshot({ path: screenshotPath('dispatch-hotspot-route-en') });
+
+      const stored = await web.ds.query(
+        `SELECT w.status, c.name AS crew, array(SELECT x.report_id FROM work_order_reports x WHERE x.work_order_id = w.id ORDER BY x.report_id) AS reports
+           FROM work_orders w JOIN crews c ON c.id = w.crew_id WHERE w.hotspot_id = $1`,
+        [ranked[0].id],
+      );
+      expect(stored).toEqual([{ status: 'planned', crew: 'Kostanay crew 2', reports: [...big].sort() }]);
+      // Back on the hotspots tab, it says it has its work order.
+      await page.getByTestId('tab-hotspots').click();
+      expect(await list.getByTestId(`hotspot-${ranked[0].id}`).innerText()).toMatch(/work order:/);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -118,7 +118,8 @@ export function camerasOverlay(cameras: Camera[]): Overlay {
         id: DISPATCH_LAYERS.cameraPoint,
         type: 'circle',
         filter: ['==', ['get', 'kind'], 'camera'],
-        paint: { 'circle-radius': 6, 'circle-color': '#ffffff', 'circle-stroke-color': color, 'circle-stroke-width': 3 },
+        // A filled dot (a ring means "chosen for a work order" on this map).
+        paint: { 'circle-radius': 5.5, 'circle-color': color, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
       },
     ],
   };
