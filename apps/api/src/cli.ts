@@ -9,6 +9,7 @@ import { AppConfig, ConfigModule, createDataSource, DatabaseModule, loadConfigOr
 import { DispatchModule } from '../../../libs/dispatch/src/index.js';
 import { IncidentsModule } from '../../../libs/incidents/src/index.js';
 import { LandfillsModule } from '../../../libs/landfills/src/index.js';
+import { HotspotsModule } from '../../../libs/hotspots/src/index.js';
 import { loadDemoData } from './demo-data.js';
 import { Open311ClientsModule } from '../../../libs/open311/src/index.js';
 
@@ -21,7 +22,7 @@ class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, OutboxModule, QueueModule, CitiesModule, AccountsModule, Open311ClientsModule, DispatchModule, IncidentsModule, LandfillsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ applicationName: 'taza-cli', poolSize: 2 }), RedisModule, OutboxModule, QueueModule, CitiesModule, AccountsModule, Open311ClientsModule, DispatchModule, IncidentsModule, LandfillsModule, HotspotsModule],
     };
   }
 }

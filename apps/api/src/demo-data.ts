@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { AccountsService } from '../../../libs/accounts/src/index.js';
 import { CitiesService } from '../../../libs/cities/src/index.js';
 import { DispatchService } from '../../../libs/dispatch/src/index.js';
+import { HotspotsService } from '../../../libs/hotspots/src/index.js';
 import { LandfillsService } from '../../../libs/landfills/src/index.js';
 import { Open311ClientsService } from '../../../libs/open311/src/index.js';
 import { CamerasService } from '../../../libs/incidents/src/index.js';
@@ -23,5 +24,7 @@ export async function loadDemoData(app: INestApplicationContext): Promise<string
   lines.push(`${crews} new crews (crew.<city>@taza.example signs in on the first crew's phone)`);
   lines.push(`${await app.get(LandfillsService).loadDemoLandfills()} new landfills with a year of intake (Kostanay's about 91 % full: its alert emails are queued)`);
   lines.push(`${await app.get(CamerasService).loadDemoCameras()} new cameras (keys demo-<city>-<n>, secrets taza-demo-camera-secret-<city>-<n>)`);
+  const demo = await app.get(HotspotsService).loadDemoReports();
+  lines.push(`${demo.reports} new generated reports (mostly on the outskirts), clustered into ${demo.hotspots} hotspots`);
   return lines;
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rowsOf } from '../../core/src/index.js';
 import { OPEN_STATUSES, SIZE_VOLUME_M3 } from '../../reports/src/index.js';
+import type { DemoPile } from './hotspots-demo.js';
 import { HULL_BUFFER_M, RECURRING_WITHIN_DAYS, type HotspotStatus, type Overlap, type PreviousHotspot, type StoredHotspotStatus } from './hotspot-rules.js';
 
 export interface ClusterSettings {
@@ -283,6 +284,84 @@ export class HotspotsRepository {
     );
   }
 
+  // ---- demo ----------------------------------------------------------------------------------
+
+  async cityIdBySlug(slug: string): Promise<string | null> {
+    const [row] = await this.dataSource.query(`SELECT id FROM cities WHERE slug = $1`, [slug]);
+    return row?.id ?? null;
+  }
+
+  async hasDemoReports(cityId: string, mark: string): Promise<boolean> {
+    const [row] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM reports WHERE city_id = $1 AND starts_with(description, $2)) AS yes`, [cityId, mark]);
+    return row.yes;
+  }
+
+  /**
+   * Generated reports around pile centres drawn by ST_GeneratePoints (fixed seeds: same places each
+   * load): inside the core, or on the outskirts at least ~500 m from the core's edge and the boundary.
+   * Categories and sizes follow a plausible mix; points that fall outside every district are dropped.
+   */
+  async insertDemoReports(cityId: string, piles: readonly DemoPile[], status: 'registered' | 'closed', mark: string): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT setseed(0.2026)`);
+      const rows = rowsOf<{ id: string }>(
+        await m.query(
+          `WITH c AS (SELECT id, core, boundary FROM cities WHERE id = $1),
+           piles AS (
+             SELECT p.*, (SELECT (ST_Dump(ST_GeneratePoints(
+                       CASE WHEN p.place = 'core' THEN ST_Buffer(c.core, -0.01)
+                            ELSE ST_Difference(ST_Buffer(c.boundary, -0.005), ST_Buffer(c.core, 0.005)) END, 1, p.seed))).geom FROM c) AS centre
+               FROM unnest($2::int[], $3::text[], $4::int[], $5::float8[], $6::float8[], $7::float8[]) AS p(seed, place, reports, radius, age_min, age_max)
+           ),
+           pts AS (
+             SELECT ST_SetSRID(ST_Project(p.centre::geography, p.radius * sqrt(random()), 2 * pi() * random())::geometry, 4326) AS g,
+                    p.age_min + random() * (p.age_max - p.age_min) AS age, random() AS rc, random() AS rs, random() AS rf
+               FROM piles p, generate_series(1, p.reports) AS i
+           ),
+           placed AS (
+             SELECT pts.*, d.id AS district_id, d.city_id, NOT ST_Intersects(c.core, pts.g) AS outskirts,
+                    now() - make_interval(secs => pts.age * 86400) AS at
+               FROM pts CROSS JOIN c
+               JOIN LATERAL (SELECT id, city_id FROM districts WHERE city_id = c.id AND ST_Intersects(area, pts.g) ORDER BY id LIMIT 1) d ON true
+           )
+           INSERT INTO reports (city_id, district_id, category_code, size, location, outskirts, status, source, confirmations, description,
+                                registered_at, resolved_at, closed_at, created_at, updated_at)
+           SELECT city_id, district_id,
+                  CASE WHEN rc < 0.5 THEN 'household' WHEN rc < 0.72 THEN 'construction' WHEN rc < 0.82 THEN 'tyres'
+                       WHEN rc < 0.9 THEN 'bulky' WHEN rc < 0.96 THEN 'green' ELSE 'hazardous' END,
+                  CASE WHEN rs < 0.35 THEN 'bag' WHEN rs < 0.65 THEN 'wheelbarrow' WHEN rs < 0.9 THEN 'car' ELSE 'truck' END,
+                  g, outskirts, $8::report_status, 'web', floor(rf * rf * 4)::int, $9 || ' generated demo report',
+                  at + interval '2 hours',
+                  CASE WHEN $8 = 'closed' THEN at + interval '3 days' END, CASE WHEN $8 = 'closed' THEN at + interval '5 days' END,
+                  at, at
+             FROM placed
+           RETURNING id`,
+          [
+            cityId,
+            piles.map((p) => p.seed),
+            piles.map((p) => p.where),
+            piles.map((p) => p.reports),
+            piles.map((p) => p.radiusM),
+            piles.map((p) => p.ageDays[0]),
+            piles.map((p) => p.ageDays[1]),
+            status,
+            mark,
+          ],
+        ),
+      );
+      return rows.length;
+    });
+  }
+
+  /** The demo history's clean-up: every open generated report of the city is closed. */
+  async closeDemoReports(cityId: string, mark: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE reports SET status = 'closed', resolved_at = now() - interval '2 days', closed_at = now(), updated_at = now()
+        WHERE city_id = $1 AND starts_with(description, $2) AND status = ANY($3::report_status[])`,
+      [cityId, mark, OPEN],
+    );
+  }
+
   // ---- reads ---------------------------------------------------------------------------------
 
   list(f: HotspotFilter): Promise<HotspotRow[]> {
@@ -351,11 +430,11 @@ export class HotspotsRepository {
 
   /**
    * Where to put the city's next camera: outskirts hotspots that recur (or recurred) and no camera sees,
-   * by severity; for each, the nearest spot 30-80 m from the hull whose 60° / 150 m view, aimed at the
-   * centroid, covers the whole hull (candidates every 15° around, every 10 m; ties go to the spot
-   * nearest the city's core, where power and roads are likelier).
+   * by severity; for each, the nearest spot 30-80 m from the hull from which a camera aimed at the
+   * centroid covers the whole hull with the narrowest of the given fields of view (candidates every 15°
+   * around, every 10 m; ties go to the spot nearest the city's core, where power and roads are likelier).
    */
-  cameraSuggestions(cityId: string, limit: number, camera: { fovDeg: number; rangeM: number }) {
+  cameraSuggestions(cityId: string, limit: number, camera: { fovsDeg: readonly number[]; rangeM: number }) {
     return this.dataSource.query(
       `SELECT h.id AS "hotspotId", h.severity, h.recurrences, h.status, h.report_count AS "reportCount", h.incident_count AS "incidentCount",
               ST_AsGeoJSON(h.hull, 6)::json AS hull,
@@ -364,19 +443,20 @@ export class HotspotsRepository {
          FROM hotspots h JOIN cities city ON city.id = h.city_id
          LEFT JOIN LATERAL (
            SELECT json_build_object('lon', round(ST_X(p.pos)::numeric, 6), 'lat', round(ST_Y(p.pos)::numeric, 6),
-                                    'bearingDeg', round(p.bearing::numeric, 1), 'fovDeg', $3::float8, 'rangeM', $4::float8,
+                                    'bearingDeg', round(p.bearing::numeric, 1), 'fovDeg', fov, 'rangeM', $4::float8,
                                     'distanceM', round(p.dist::numeric, 1)) AS suggestion
              FROM (SELECT q.pos, degrees(ST_Azimuth(q.pos::geography, h.centroid::geography)) AS bearing,
                           ST_Distance(q.pos::geography, h.hull::geography) AS dist
                      FROM generate_series(0, 345, 15) AS az
                      CROSS JOIN generate_series(0, 200, 10) AS d
                      CROSS JOIN LATERAL (SELECT ST_Project(h.centroid::geography, d + 30, radians(az))::geometry AS pos) q) p
-            WHERE p.dist BETWEEN 30 AND 80 AND ST_Covers(taza_camera_sector(p.pos, p.bearing, $3, $4), h.hull)
-            ORDER BY p.dist, ST_Distance(p.pos::geography, city.core::geography)
+            CROSS JOIN unnest($3::float8[]) AS fov
+            WHERE p.dist BETWEEN 30 AND 80 AND ST_Covers(taza_camera_sector(p.pos, p.bearing, fov, $4), h.hull)
+            ORDER BY p.dist, fov, ST_Distance(p.pos::geography, city.core::geography)
             LIMIT 1) s ON true
         WHERE h.city_id = $1 AND h.outskirts AND NOT h.covered_by_camera AND (h.status = 'recurring' OR h.recurrences > 0) AND h.status <> 'merged'
         ORDER BY h.severity DESC, h.recurrences DESC, h.id LIMIT $2`,
-      [cityId, limit, camera.fovDeg, camera.rangeM],
+      [cityId, limit, camera.fovsDeg, camera.rangeM],
     );
   }
 }

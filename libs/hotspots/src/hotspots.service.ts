@@ -3,12 +3,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { canReadCity, readableCities, type UserPrincipal } from '../../accounts/src/index.js';
 import { AppConfig, JOB_QUEUE, QueueRegistry, type Feature, type FeatureCollection, type Geometry, type JobPayloads } from '../../core/src/index.js';
+import { DEMO_CITIES } from '../../cities/src/index.js';
+import { DEMO_CLEANED_PILES, DEMO_MARK, DEMO_PILES } from './hotspots-demo.js';
 import { HotspotErrors } from './hotspots.errors.js';
 import { matchClusters, reclusterSlot, severity, type HotspotStatus } from './hotspot-rules.js';
 import { HotspotsRepository, type ClusterWrite, type HotspotRow, type RunCounts } from './hotspots.repository.js';
 
-/** What the suggested camera is assumed to be: a common outdoor bullet camera's view. */
-export const SUGGESTED_CAMERA = { fovDeg: 60, rangeM: 150 } as const;
+/** The suggested camera: an outdoor camera with IR reach of 250 m and a lens of one of these fields of view (narrowest that covers). */
+export const SUGGESTED_CAMERA = { fovsDeg: [60, 90, 120], rangeM: 250 } as const;
 
 export interface HotspotQuery {
   cityId?: string;
@@ -140,6 +142,31 @@ export class HotspotsService {
 
   updateSettings(cityId: string, s: { epsM?: number; minPoints?: number; windowDays?: number }): Promise<void> {
     return this.repo.updateSettings(cityId, s);
+  }
+
+  // ---- demo ----------------------------------------------------------------------------------
+
+  /**
+   * A few hundred reports per demo city, most piling up on the outskirts, clustered at the end. Two piles
+   * were cleaned up earlier and dumping came back, so the demo has recurring hotspots and camera
+   * suggestions. A second load adds nothing.
+   */
+  async loadDemoReports(): Promise<{ reports: number; hotspots: number }> {
+    const out = { reports: 0, hotspots: 0 };
+    if (!this.config.DEMO_DATA || !this.config.DEMO_REPORTS) return out;
+    for (const { slug } of DEMO_CITIES) {
+      const cityId = await this.repo.cityIdBySlug(slug);
+      if (!cityId || (await this.repo.hasDemoReports(cityId, DEMO_MARK))) continue;
+      // The history first: reports of 70-85 days ago form hotspots, then are cleaned up (closed).
+      const old = await this.repo.insertDemoReports(cityId, DEMO_CLEANED_PILES, 'registered', DEMO_MARK);
+      await this.recluster(cityId, 'manual', `demo-${slug}-history`);
+      await this.repo.closeDemoReports(cityId, DEMO_MARK);
+      await this.recluster(cityId, 'manual', `demo-${slug}-cleanup`);
+      out.reports += old + (await this.repo.insertDemoReports(cityId, DEMO_PILES, 'registered', DEMO_MARK));
+      const run = await this.recluster(cityId, 'manual', `demo-${slug}`);
+      out.hotspots += run.clusters;
+    }
+    return out;
   }
 
   // ---- reads ---------------------------------------------------------------------------------

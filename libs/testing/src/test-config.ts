@@ -14,6 +14,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     LOG_LEVEL: base.TEST_LOG_LEVEL,
     OUTBOX_POLL_MS: '50',
     OUTBOX_MAX_BACKOFF_MS: '1000',
+    // Tests count their own reports; the hotspots tests that want the demo reports turn them on.
+    DEMO_REPORTS: 'false',
     // Uploaded media of tests never lands in the project's var/media.
     MEDIA_DIR: join(tmpdir(), `taza-test-media-${process.pid}`),
     // Nor do the emails of tests without an SMTP server land in var/mail.

@@ -64,6 +64,14 @@ export class AppConfig {
   @IsBoolean()
   DEMO_DATA = true;
 
+  /**
+   * With DEMO_DATA: a few hundred generated reports per demo city (most on the outskirts, piling up in
+   * hotspots). The test harness turns it off so tests count only their own reports.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  DEMO_REPORTS = true;
+
   @IsString()
   @MinLength(8)
   DEMO_PASSWORD = 'taza-demo-2026';
@@ -234,6 +242,7 @@ const EXPECTED: Record<keyof AppConfig, string> = {
   QUEUE_PREFIX: '1-64 characters of letters, digits, _ . : -',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
   DEMO_DATA: 'true or false',
+  DEMO_REPORTS: 'true or false',
   DEMO_PASSWORD: 'at least 8 characters',
   OUTBOX_BATCH_SIZE: 'an integer from 1 to 10000',
   OUTBOX_POLL_MS: 'an integer number of milliseconds from 10 to 60000',
