@@ -5,7 +5,8 @@ import { format } from '../i18n/dictionaries';
 import { useStaffStrings } from '../i18n/use-staff-strings';
 import { useStaffApi, type CameraSuggestion, type DistrictFigures, type LandfillAlert, type LandfillCollection, type SlaFlag } from '../dispatch/staff-api';
 import { StaffGate } from '../dispatch/StaffGate';
-import { formatDateTime, formatNumber } from '../dispatch/staff-format';
+import { OverdueItems, StaffNotices } from '../dispatch/StaffParts';
+import { formatNumber } from '../dispatch/staff-format';
 import { useStaffAction } from '../dispatch/use-staff-action';
 import '../dispatch/staff.css';
 import { CameraSuggestions } from './CameraSuggestions';
@@ -28,7 +29,7 @@ export function AkimPage({ cities, districts }: PageProps) {
 }
 
 function AkimDashboard({ cityId, cities, districts }: PageProps & { cityId: string }) {
-  const { t, lang } = useI18n();
+  const { lang } = useI18n();
   const s = useStaffStrings();
   const api = useStaffApi();
   const [version, setVersion] = useState(0);
@@ -73,24 +74,7 @@ function AkimDashboard({ cityId, cities, districts }: PageProps & { cityId: stri
           {s.refresh}
         </button>
       </div>
-      <div aria-live="polite">
-        {action.notice && (
-          <div className={`staff-notice staff-notice--${action.notice.kind}`} role={action.notice.kind === 'error' ? 'alert' : 'status'} data-testid="staff-notice">
-            <span>{action.notice.text}</span>
-            <button type="button" className="staff-notice__close" aria-label={t.dismiss} onClick={() => action.setNotice(null)}>
-              ×
-            </button>
-          </div>
-        )}
-        {loadError && (
-          <div className="staff-notice staff-notice--error" role="alert">
-            <span>{s.loadFailed}</span>
-            <button type="button" className="staff-button staff-button--small" onClick={reload}>
-              {t.retry}
-            </button>
-          </div>
-        )}
-      </div>
+      <StaffNotices notice={action.notice} onDismiss={() => action.setNotice(null)} loadFailed={loadError} onRetry={reload} />
       <LandfillsPanel landfills={landfills === undefined ? undefined : landfills === null ? null : views} alerts={alertList} api={api} action={action} />
       <DistrictFiguresPanel figures={cityFigures} cities={cities} districts={cityDistricts} cityId={cityId} />
       <section className="akim-card" aria-labelledby="akim-overdue">
@@ -102,20 +86,7 @@ function AkimDashboard({ cityId, cities, districts }: PageProps & { cityId: stri
         ) : overdue.length === 0 ? (
           <p className="staff-empty">{s.queueOverdueEmpty}</p>
         ) : (
-          <ul className="staff-list" data-testid="akim-overdue">
-            {overdue.slice(0, 20).map((f) => (
-              <li key={`${f.objectType}-${f.objectId}-${f.kind}`} className="staff-item staff-item--overdue">
-                <div className="staff-item__row">
-                  <span className="staff-item__title">{f.objectType === 'report' ? s.overdueReport : s.overdueOrder}</span>
-                  <span className="staff-tag staff-tag--danger">{s.slaKinds[f.kind] ?? f.kind}</span>
-                </div>
-                <div className="staff-item__meta">
-                  <span>{f.summary}</span>
-                  <span>{format(s.dueAt, { when: formatDateTime(f.dueAt, lang) })}</span>
-                </div>
-              </li>
-            ))}
-          </ul>
+          <OverdueItems flags={overdue.slice(0, 20)} testId="akim-overdue" />
         )}
         {overdue && overdue.length > 20 && <p className="staff-hint">{format(s.andMore, { n: formatNumber(overdue.length - 20, lang, 0) })}</p>}
       </section>

@@ -12,6 +12,7 @@ import { IncidentsPanel } from './IncidentsPanel';
 import { QueuePanel } from './QueuePanel';
 import { useStaffApi, type Camera, type Crew, type CrewDay, type DispatchQueue, type HotspotCollection, type ReportCollection, type WorkOrder } from './staff-api';
 import { StaffGate } from './StaffGate';
+import { CrewSelect, StaffNotices } from './StaffParts';
 import { StaffMap, type MapMarker, type Overlay } from './StaffMap';
 import { WorkOrdersPanel } from './WorkOrdersPanel';
 import { formatDate } from './staff-format';
@@ -51,7 +52,7 @@ function nextDay(date: string): string {
 }
 
 function DispatchConsole({ cityId, cities, districts }: PageProps & { cityId: string }) {
-  const { t, lang } = useI18n();
+  const { lang } = useI18n();
   const s = useStaffStrings();
   const api = useStaffApi();
   const [tab, setTab] = useState<Tab>('queue');
@@ -264,24 +265,7 @@ function DispatchConsole({ cityId, cities, districts }: PageProps & { cityId: st
             </button>
           ))}
         </div>
-        <div aria-live="polite">
-          {action.notice && (
-            <div className={`staff-notice staff-notice--${action.notice.kind}`} role={action.notice.kind === 'error' ? 'alert' : 'status'} data-testid="staff-notice">
-              <span>{action.notice.text}</span>
-              <button type="button" className="staff-notice__close" aria-label={t.dismiss} onClick={() => action.setNotice(null)}>
-                ×
-              </button>
-            </div>
-          )}
-          {loadError && (
-            <div className="staff-notice staff-notice--error" role="alert">
-              <span>{s.loadFailed}</span>
-              <button type="button" className="staff-button staff-button--small" onClick={reload}>
-                {t.retry}
-              </button>
-            </div>
-          )}
-        </div>
+        <StaffNotices notice={action.notice} onDismiss={() => action.setNotice(null)} loadFailed={loadError} onRetry={reload} />
         <div className="staff-panel__body" role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'queue' && (
             <>
@@ -446,17 +430,7 @@ function ReportsTab({ reports, filters, setFilters, districts, selected, setSele
       </fieldset>
       <div className="staff-create" data-testid="create-order">
         <span>{format(s.selectedCount, { n: String(selected.size) })}</span>
-        <label className="staff-field staff-field--inline">
-          <span>{s.crewLabel}</span>
-          <select value={crewId} onChange={(e) => setCrewId(e.target.value)} data-testid="create-order-crew">
-            <option value="">{s.assignLater}</option>
-            {crews.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CrewSelect crews={crews} value={crewId} onChange={setCrewId} none={s.assignLater} testId="create-order-crew" />
         <button type="button" className="staff-button staff-button--primary" disabled={busy || selected.size === 0} onClick={() => onCreate(crewId)} data-testid="create-order-submit">
           {s.createOrder}
         </button>

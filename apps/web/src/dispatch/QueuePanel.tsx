@@ -2,6 +2,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { format } from '../i18n/dictionaries';
 import { useStaffStrings } from '../i18n/use-staff-strings';
 import { ReportActions, type ReportRef } from './ReportActions';
+import { OverdueItems } from './StaffParts';
 import type { DispatchQueue, QueueReport, StaffApi } from './staff-api';
 import { formatDateTime, shortId } from './staff-format';
 import type { useStaffAction } from './use-staff-action';
@@ -79,20 +80,7 @@ export function QueuePanel({ queue, others, api, action, highlight, onLocate }: 
       {queue.overdue.length === 0 ? (
         <p className="staff-empty">{s.queueOverdueEmpty}</p>
       ) : (
-        <ul className="staff-list" data-testid="queue-overdue">
-          {queue.overdue.map((f) => (
-            <li key={`${f.objectType}-${f.objectId}-${f.kind}`} className="staff-item staff-item--overdue" data-item-id={f.objectId}>
-              <div className="staff-item__row">
-                <span className="staff-item__title">{f.objectType === 'report' ? s.overdueReport : s.overdueOrder}</span>
-                <span className="staff-tag staff-tag--danger">{s.slaKinds[f.kind] ?? f.kind}</span>
-              </div>
-              <div className="staff-item__meta">
-                <span>{f.summary}</span>
-                <span>{format(s.dueAt, { when: formatDateTime(f.dueAt, lang) })}</span>
-              </div>
-            </li>
-          ))}
-        </ul>
+        <OverdueItems flags={queue.overdue} testId="queue-overdue" />
       )}
     </div>
   );

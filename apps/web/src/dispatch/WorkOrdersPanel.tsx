@@ -4,6 +4,7 @@ import { format } from '../i18n/dictionaries';
 import { useStaffStrings } from '../i18n/use-staff-strings';
 import type { Crew, CrewDay, StaffApi, WorkOrder } from './staff-api';
 import { formatDate, formatKm, formatNumber } from './staff-format';
+import { CrewSelect } from './StaffParts';
 import type { useStaffAction } from './use-staff-action';
 
 interface WorkOrdersPanelProps {
@@ -114,17 +115,7 @@ function OrderItem({ order, crews, api, action, onLocate, onShowRoute }: { order
       </div>
       {order.status === 'planned' && (
         <div className="staff-inline-form staff-inline-form--row">
-          <label className="staff-field staff-field--inline">
-            <span>{s.crewLabel}</span>
-            <select value={crewId} onChange={(e) => setCrewId(e.target.value)} data-testid="assign-crew">
-              <option value="">{s.chooseCrew}</option>
-              {crews.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CrewSelect crews={crews} value={crewId} onChange={setCrewId} none={s.chooseCrew} testId="assign-crew" />
           <button type="button" className="staff-button staff-button--primary" disabled={busy || !crewId || crewId === order.crewId} onClick={() => void assign()} data-testid="assign-submit">
             {s.assign}
           </button>

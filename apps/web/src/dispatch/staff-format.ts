@@ -26,9 +26,9 @@ export function formatDate(iso: string | null | undefined, lang: Lang): string {
   return Number.isNaN(d.getTime()) ? '—' : new Intl.DateTimeFormat(lang, { ...dateOptions(lang), timeZone: bare ? 'UTC' : undefined }).format(d);
 }
 
-/** Month and year for a chart axis ("11.27" in Kazakh, see above). */
+/** Month and year for a chart axis: "Mar 26" in English, "03.26" otherwise (Russian's "март 26 г." crowds the axis). */
 export function formatMonth(d: Date, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang, lang === 'kk' ? { month: '2-digit', year: '2-digit' } : { month: 'short', year: '2-digit' }).format(d);
+  return new Intl.DateTimeFormat(lang, lang === 'en' ? { month: 'short', year: '2-digit' } : { month: '2-digit', year: '2-digit' }).format(d);
 }
 
 export function formatNumber(n: number | null | undefined, lang: Lang, digits = 1): string {

@@ -333,7 +333,7 @@ const ru: StaffStrings = {
   landfillStatuses: { operating: 'работает', closing: 'закрывается', closed: 'закрыт' },
   forecastTitle: 'Заполнение и прогноз: {name}',
   noSeries: 'Измерений пока нет.',
-  chartSummary: '{name} заполнен на {fill}%; по прогнозу 100% — {date}.',
+  chartSummary: '{name} заполнен на {fill}%; по прогнозу 100%: {date}',
   chartDate: 'Дата',
   chartMeasured: 'Измерено',
   chartForecast: 'Прогноз',
