@@ -136,32 +136,35 @@ export class IncidentsRepository {
     ).length;
   }
 
-  /** Confirmed incidents among these that have no report yet (and did not fail to convert). */
-  async toConvert(ids: string[]): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM incidents WHERE id = ANY($1::uuid[]) AND status = 'confirmed' AND report_id IS NULL AND conversion_error IS NULL ORDER BY received_at, id`,
+  /** Confirmed incidents among these that have no report yet (and did not fail to convert), with where and what. */
+  async toConvert(ids: string[]): Promise<{ id: string; lon: number; lat: number; class: string }[]> {
+    return this.dataSource.query(
+      `SELECT id, ST_X(location) AS lon, ST_Y(location) AS lat, class FROM incidents
+        WHERE id = ANY($1::uuid[]) AND status = 'confirmed' AND report_id IS NULL AND conversion_error IS NULL ORDER BY received_at, id`,
       [ids],
     );
-    return rows.map((r) => r.id);
   }
 
-  /** Locks an incident for its conversion; null when it is gone or no longer needs one. */
-  async lockForConversion(manager: EntityManager, id: string): Promise<(IncidentRow & { cameraName: string }) | null> {
-    const rows: IncidentRow[] = await manager.query(
+  /** Locks incidents for their conversion: those of `ids` still confirmed without a report, oldest first. */
+  async lockForConversion(manager: EntityManager, ids: string[]): Promise<IncidentRow[]> {
+    return manager.query(
       `SELECT ${INCIDENT_COLUMNS} FROM incidents i JOIN cameras c ON c.id = i.camera_id
-        WHERE i.id = $1 AND i.status = 'confirmed' AND i.report_id IS NULL AND i.conversion_error IS NULL
+        WHERE i.id = ANY($1::uuid[]) AND i.status = 'confirmed' AND i.report_id IS NULL AND i.conversion_error IS NULL
+        ORDER BY i.received_at, i.id
         FOR UPDATE OF i`,
-      [id],
+      [ids],
     );
-    return rows[0] ?? null;
   }
 
-  async setConversion(manager: EntityManager, id: string, result: { reportId: string } | { error: string }): Promise<void> {
-    await manager.query(`UPDATE incidents SET report_id = $2, conversion_error = $3, processed_at = coalesce(processed_at, now()) WHERE id = $1`, [
-      id,
-      'reportId' in result ? result.reportId : null,
-      'error' in result ? result.error : null,
-    ]);
+  /** Records each conversion's report (or why there is none). */
+  async setConversions(manager: EntityManager, results: { id: string; reportId: string | null; error: string | null }[]): Promise<void> {
+    if (results.length === 0) return;
+    await manager.query(
+      `UPDATE incidents i SET report_id = r.report_id, conversion_error = r.error, processed_at = coalesce(i.processed_at, now())
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, report_id uuid, error text)
+        WHERE i.id = r.id`,
+      [JSON.stringify(results.map((r) => ({ id: r.id, report_id: r.reportId, error: r.error })))],
+    );
   }
 
   /**

@@ -3,13 +3,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { canManageCity, readableCities, readableCitiesOf, type UserPrincipal } from '../../accounts/src/index.js';
 import { metresBetween, OutboxRepository, type FieldProblem } from '../../core/src/index.js';
 import { MediaErrors, processPhoto, processVideo, sniffMedia, type MediaStorage } from '../../media/src/index.js';
-import { ReportsService } from '../../reports/src/index.js';
+import { reportCategoryOf, ReportsService } from '../../reports/src/index.js';
 import type { CameraCaller } from './cameras.service.js';
 import { CLIP_MAX_BYTES, incidentBodyHash, MAX_BATCH, MAX_POSITION_METRES, parseIncident, SNAPSHOT_MAX_BYTES, type IncidentInput } from './incident-input.js';
 import { IncidentsErrors } from './incidents.errors.js';
 import { IncidentsRepository, type IncidentRow, type IncidentStatus, type NewIncident } from './incidents.repository.js';
 
 export const INCIDENT_MEDIA_STORAGE = Symbol('INCIDENT_MEDIA_STORAGE');
+/** Conversions per transaction: short enough not to hold merge locks for long. */
+const CONVERT_CHUNK = 50;
 
 export interface IncidentFiles {
   snapshot?: Buffer;
@@ -227,29 +229,41 @@ export class IncidentsService {
    */
   async process(incidentIds: string[]): Promise<{ processed: number; converted: number }> {
     const processed = await this.incidents.markProcessed(incidentIds);
+    // Incidents at the same point with the same category take the same merge locks (taza_report_intake
+    // locks the ~100 m cells around the point, per category): only those share a transaction, so two
+    // transactions never wait on each other's locks in opposite orders.
+    const groups = new Map<string, string[]>();
+    for (const c of await this.incidents.toConvert(incidentIds)) {
+      const key = `${c.lon}:${c.lat}:${reportCategoryOf(c.class)}`;
+      groups.set(key, [...(groups.get(key) ?? []), c.id]);
+    }
     let converted = 0;
-    for (const id of await this.incidents.toConvert(incidentIds)) if (await this.convert(id)) converted++;
+    for (const ids of groups.values()) for (let i = 0; i < ids.length; i += CONVERT_CHUNK) converted += await this.convert(ids.slice(i, i + CONVERT_CHUNK));
     return { processed, converted };
   }
 
-  /** One confirmed incident into a report (or a confirmation of an open one within 25 m), in one transaction. */
-  private async convert(id: string): Promise<boolean> {
-    return this.incidents.transaction(async (m) => {
-      const row = await this.incidents.lockForConversion(m, id);
-      if (!row) return false;
-      const result = await this.reports.intakeFromCamera(
-        { incidentId: row.id, cameraName: row.cameraName, class: row.class, confidence: row.confidence, occurredAt: row.occurredAt, lon: row.lon, lat: row.lat },
-        m,
-      );
-      if ('refused' in result) {
-        this.logger.warn({ msg: 'confirmed incident could not become a report', incidentId: id, reason: result.refused });
-        await this.incidents.setConversion(m, id, { error: result.refused });
-        return false;
+  /**
+   * Confirmed incidents into reports (or confirmations of an open one within 25 m), a chunk per
+   * transaction: the incidents are locked, each goes through the reports intake, and the reports are
+   * recorded on them before the commit. A crash anywhere leaves the chunk as it was.
+   */
+  private async convert(ids: string[]): Promise<number> {
+    const results = await this.incidents.transaction(async (m) => {
+      const out: { id: string; reportId: string | null; error: string | null; joined: boolean }[] = [];
+      for (const row of await this.incidents.lockForConversion(m, ids)) {
+        const result = await this.reports.intakeFromCamera(
+          { incidentId: row.id, cameraName: row.cameraName, class: row.class, confidence: row.confidence, occurredAt: row.occurredAt, lon: row.lon, lat: row.lat },
+          m,
+        );
+        out.push('refused' in result ? { id: row.id, reportId: null, error: result.refused, joined: false } : { id: row.id, reportId: result.reportId, error: null, joined: result.joined });
       }
-      await this.incidents.setConversion(m, id, { reportId: result.reportId });
-      this.logger.log({ msg: 'incident became a report', incidentId: id, reportId: result.reportId, joined: result.joined });
-      return true;
+      await this.incidents.setConversions(m, out);
+      return out;
     });
+    for (const r of results.filter((x) => x.error)) this.logger.warn({ msg: 'confirmed incident could not become a report', incidentId: r.id, reason: r.error });
+    const converted = results.filter((r) => r.reportId);
+    if (converted.length) this.logger.log({ msg: 'incidents became reports', incidents: converted.length, joined: converted.filter((r) => r.joined).length });
+    return converted.length;
   }
 
   // ---- review and reads (staff) ----------------------------------------------------------------

@@ -44,6 +44,11 @@ export interface CreateReportInput {
   contactPhone?: string;
 }
 
+/** The report category a camera's detected class files under (a camera cannot tell household from bulky). */
+export function reportCategoryOf(incidentClass: string): string {
+  return incidentClass === 'fire' ? 'burning' : 'household';
+}
+
 export interface CameraReportInput {
   incidentId: string;
   cameraName: string;
@@ -173,7 +178,7 @@ export class ReportsService {
   async intakeFromCamera(input: CameraReportInput, manager?: EntityManager): Promise<{ reportId: string; joined: boolean } | { refused: string }> {
     const outcome = await this.reports.intake(
       {
-        categoryCode: input.class === 'fire' ? 'burning' : 'household',
+        categoryCode: reportCategoryOf(input.class),
         size: input.class === 'vehicle_unloading' ? 'car' : 'bag',
         wasteTypes: [],
         description: `CCTV: ${input.class.replace('_', ' ')} seen by camera "${input.cameraName}" at ${input.occurredAt.toISOString()} (confidence ${input.confidence.toFixed(2)}).`,
