@@ -156,36 +156,8 @@ export class BenchRun {
    */
   async startApi(settings: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ApiProcess> {
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'test',
-      DEMO_DATA: 'false',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: this.databaseUrl(),
-      REDIS_URL: this.redisUrl.toString(),
-      QUEUE_PREFIX: this.queuePrefix,
-      LOG_LEVEL: 'warn',
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      MEDIA_DIR: join(this.workDir, 'media'),
-      ...settings,
-    };
-    const child = spawn(process.execPath, [...nodeArgs, join(projectRoot(), 'dist', 'apps', 'api', 'src', 'main.js')], { cwd: projectRoot(), env, stdio: ['ignore', 'ignore', 'pipe'] });
-    this.apis.add(child);
-    this.apiStarted = true;
-    child.stderr!.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) this.log(`api: ${line.slice(0, 400)}`);
-    });
-    const stop = async () => {
-      this.apis.delete(child);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    };
+    const child = this.spawnApp('api', this.env(port, settings), nodeArgs);
+    const stop = () => this.stopChild(child);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the API exited during start-up (${child.exitCode ?? child.signalCode})`);
@@ -194,6 +166,59 @@ export class BenchRun {
     }
     await stop();
     throw new Error('the API did not answer /api/health with 200 within 30 s');
+  }
+
+  /** Starts the built worker (`dist/`) with the same settings as the API; `kill` is for crash tests. */
+  startWorker(settings: Record<string, string> = {}): { pid: number | undefined; stop(): Promise<void>; kill(): Promise<void> } {
+    const child = this.spawnApp('worker', this.env(null, settings), []);
+    return {
+      pid: child.pid,
+      stop: () => this.stopChild(child),
+      kill: async () => {
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        await exited;
+        this.apis.delete(child);
+      },
+    };
+  }
+
+  private env(port: number | null, settings: Record<string, string>): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'test',
+      DEMO_DATA: 'false',
+      HOST: '127.0.0.1',
+      ...(port === null ? {} : { PORT: String(port) }),
+      DATABASE_URL: this.databaseUrl(),
+      REDIS_URL: this.redisUrl.toString(),
+      QUEUE_PREFIX: this.queuePrefix,
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      MEDIA_DIR: join(this.workDir, 'media'),
+      ...settings,
+    };
+  }
+
+  private spawnApp(app: 'api' | 'worker', env: NodeJS.ProcessEnv, nodeArgs: string[]): ChildProcess {
+    const child = spawn(process.execPath, [...nodeArgs, join(projectRoot(), 'dist', 'apps', app, 'src', 'main.js')], { cwd: projectRoot(), env, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.apis.add(child);
+    this.apiStarted = true;
+    child.stderr!.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) this.log(`${app}: ${line.slice(0, 400)}`);
+    });
+    return child;
+  }
+
+  private async stopChild(child: ChildProcess): Promise<void> {
+    this.apis.delete(child);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
   }
 
   /** The API's pooled PostgreSQL connections (after a warm-up they all exist and live until it stops). */

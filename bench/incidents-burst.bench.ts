@@ -12,21 +12,16 @@
  * Everything talks to 127.0.0.1 only; the database, Redis keys and files are removed at the end.
  */
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import { CitiesRepository, CitiesService } from '../libs/cities/src/index.js';
-import { createDataSource, loadConfig, projectRoot } from '../libs/core/src/index.js';
+import type pg from 'pg';
+import { loadConfig } from '../libs/core/src/index.js';
 import { CameraSecretBox } from '../libs/incidents/src/index.js';
 import { cameraHeaders } from '../libs/testing/src/camera-client.js';
+import { BenchRun, sleep } from './bench-kit.js';
 
 const NAME = 'incidents-burst';
 const RATE_TARGET = 0.4;
@@ -55,145 +50,11 @@ function intArg(name: string, v: string, min: number, max: number): number {
   return n;
 }
 
-Logger.overrideLogger(['warn', 'error']);
-const log = (line: string) => process.stderr.write(`[bench ${NAME}] ${line}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------------------------------------
-// Where things run: loopback only.
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-function loopbackUrl(variable: string, value: string): URL {
-  const url = new URL(value);
-  if (!LOOPBACK.has(url.hostname)) throw new Error(`${variable} must point at 127.0.0.1 for the benchmark (got host ${url.hostname})`);
-  return url;
-}
-const benchConfig = loadConfig();
-const serverUrl = loopbackUrl('DATABASE_URL', benchConfig.DATABASE_URL);
-const redisUrl = loopbackUrl('REDIS_URL', benchConfig.REDIS_URL);
-const DB_NAME = `taza_bench_${process.pid}`;
-const QUEUE_PREFIX = `taza-bench-${process.pid}`;
+const run = new BenchRun(NAME);
+const log = (line: string) => run.log(line);
 const ENCRYPTION_KEY = randomBytes(32).toString('hex');
-function databaseUrl(name: string): string {
-  const url = new URL(serverUrl.toString());
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withClient<T>(db: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl(db) });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Child processes and cleanup.
-
-const children = new Set<ChildProcess>();
-let dbCreated = false;
-let workDir: string | null = null;
-let cleaning: Promise<void> | null = null;
-
-function baseEnv(port: number): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'test',
-    DEMO_DATA: 'false',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: databaseUrl(DB_NAME),
-    REDIS_URL: redisUrl.toString(),
-    QUEUE_PREFIX,
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    CAMERA_KEY_ENCRYPTION_KEY: ENCRYPTION_KEY,
-    MEDIA_DIR: join(workDir!, 'media'),
-    MAIL_DIR: join(workDir!, 'mail'),
-  };
-}
-
-function startChild(what: 'api' | 'worker', port: number): ChildProcess {
-  const child = spawn(process.execPath, [join(projectRoot(), 'dist', 'apps', what, 'src', 'main.js')], { cwd: projectRoot(), env: baseEnv(port), stdio: ['ignore', 'ignore', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  child.stderr!.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) log(`${what}: ${line.slice(0, 300)}`);
-  });
-  return child;
-}
-
-async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function dropQueueKeys(prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl.toString(), { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    await Promise.all([...children].map((c) => stop(c).catch(() => undefined)));
-    if (dbCreated) {
-      await withClient('postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`)).catch((err: Error) => log(`could not drop ${DB_NAME}: ${err.message}`));
-    }
-    for (const prefix of [QUEUE_PREFIX, `${QUEUE_PREFIX}-ref`]) await dropQueueKeys(prefix).catch((err: Error) => log(`could not remove Redis keys ${prefix}:*: ${err.message}`));
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error('the API exited during start-up');
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status === 200, () => false);
-    if (ok) return;
-    await sleep(200);
-  }
-  throw new Error('the API did not answer /api/health with 200 within 30 s');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Set-up: database, cities, bench cameras with keys.
+const SETTINGS = { CAMERA_KEY_ENCRYPTION_KEY: ENCRYPTION_KEY, MAIL_DIR: join(run.workDir, 'mail') };
+const redisUrl = loadConfig().REDIS_URL;
 
 interface Camera {
   id: string;
@@ -204,36 +65,29 @@ interface Camera {
   lat: number;
 }
 
-async function prepare(): Promise<Camera[]> {
-  await withClient('postgres', (c) => c.query(`CREATE DATABASE "${DB_NAME}"`));
-  dbCreated = true;
-  const ds = createDataSource({ url: databaseUrl(DB_NAME), applicationName: 'taza-bench', poolSize: 2 });
-  await ds.initialize();
-  try {
-    await ds.runMigrations({ transaction: 'each' });
-    await new CitiesService(new CitiesRepository(ds), ds).loadDemoCities();
-    const box = new CameraSecretBox(ENCRYPTION_KEY);
+/** Bench cameras at random points of Almaty with a key each (the secret sealed as the API expects). */
+async function addCameras(): Promise<Camera[]> {
+  const box = new CameraSecretBox(ENCRYPTION_KEY);
+  return run.withDb(async (c) => {
     const cameras: Camera[] = [];
     for (let i = 0; i < CAMERAS; i++) {
       const lon = BOX.west + Math.random() * (BOX.east - BOX.west);
       const lat = BOX.south + Math.random() * (BOX.north - BOX.south);
-      const [row]: { id: string; cityId: string }[] = await ds.query(
+      const { rows } = await c.query<{ id: string; cityId: string }>(
         `INSERT INTO cameras (city_id, name, location, bearing_deg, fov_deg, range_m, last_heartbeat_at)
          SELECT d.city_id, $1, ST_SetSRID(ST_MakePoint($2, $3), 4326), 0, 90, 300, now()
            FROM districts d WHERE ST_Covers(d.area, ST_SetSRID(ST_MakePoint($2, $3), 4326)) LIMIT 1
          RETURNING id, city_id AS "cityId"`,
         [`Bench camera ${i + 1}`, lon, lat],
       );
-      if (!row) throw new Error(`bench camera point ${lon},${lat} lies outside every district; fix BOX`);
+      if (!rows[0]) throw new Error(`bench camera point ${lon},${lat} lies outside every district; fix BOX`);
       const keyId = `bench-${i + 1}`;
       const secret = randomBytes(24).toString('base64url');
-      await ds.query(`INSERT INTO camera_keys (camera_id, key_id, secret_sealed) VALUES ($1, $2, $3)`, [row.id, keyId, box.seal(secret)]);
-      cameras.push({ id: row.id, cityId: row.cityId, keyId, secret, lon, lat });
+      await c.query(`INSERT INTO camera_keys (camera_id, key_id, secret_sealed) VALUES ($1, $2, $3)`, [rows[0].id, keyId, box.seal(secret)]);
+      cameras.push({ id: rows[0].id, cityId: rows[0].cityId, keyId, secret, lon, lat });
     }
     return cameras;
-  } finally {
-    await ds.destroy();
-  }
+  });
 }
 
 interface Item {
@@ -257,7 +111,7 @@ function item(phase: string, n: number): Item {
 
 /** Server-side COPY of TOTAL rows equivalent to ours (same columns, generated 3857 point included). */
 async function copyReference(cameras: Camera[]): Promise<number> {
-  const file = join(workDir!, 'incidents.csv');
+  const file = join(run.workDir, 'incidents.csv');
   const lines: string[] = [];
   for (let n = 0; n < TOTAL; n++) {
     const c = cameras[n % cameras.length];
@@ -265,9 +119,9 @@ async function copyReference(cameras: Camera[]): Promise<number> {
     lines.push(`${randomUUID()},${c.id},${c.cityId},${it.eventId},\\x${randomBytes(32).toString('hex')},${it.occurredAt},${it.confidence},${it.class},SRID=4326;POINT(${c.lon} ${c.lat})`);
   }
   writeFileSync(file, `${lines.join('\n')}\n`);
-  chmodSync(workDir!, 0o755);
+  chmodSync(run.workDir, 0o755);
   chmodSync(file, 0o644);
-  return withClient(DB_NAME, async (c) => {
+  return run.withDb(async (c) => {
     const t0 = performance.now();
     await c.query(`COPY incidents (id, camera_id, city_id, event_id, body_hash, occurred_at, confidence, class, location) FROM '${file}' WITH (FORMAT csv)`);
     const seconds = (performance.now() - t0) / 1000;
@@ -278,7 +132,7 @@ async function copyReference(cameras: Camera[]): Promise<number> {
 
 /** BullMQ addBulk of TOTAL jobs shaped like ours, in chunks of 1,000, into a queue of its own. */
 async function addBulkReference(): Promise<number> {
-  const queue = new Queue('incidents-ref', { connection: { url: redisUrl.toString() }, prefix: `${QUEUE_PREFIX}-ref` });
+  const queue = new Queue('incidents-ref', { connection: { url: redisUrl }, prefix: run.queuePrefix });
   try {
     await queue.waitUntilReady();
     const t0 = performance.now();
@@ -363,17 +217,10 @@ async function waitProcessed(c: pg.Client, phase: string, timeoutMs: number, onP
   }
 }
 
-function line(metric: string, ours: number, ref: number, op: '>=' | '<=', target: number): string {
-  const ratio = ours / ref;
-  const pass = op === '>=' ? ratio >= target : ratio <= target;
-  const f = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
-  return `BENCH ${NAME} ${metric} ours=${f(ours)} ref=${f(ref)} ratio=${ratio.toFixed(2)} target=${op}${target} ${pass ? 'PASS' : 'FAIL'}`;
-}
-
 async function main(): Promise<void> {
-  workDir = mkdtempSync(join(tmpdir(), 'taza-bench-'));
-  log(`database ${DB_NAME}: migrating, ${CAMERAS} bench cameras in Almaty`);
-  const cameras = await prepare();
+  await run.createDatabase();
+  const cameras = await addCameras();
+  log(`${CAMERAS} bench cameras in Almaty`);
 
   log(`reference 1: COPY of ${TOTAL} incident rows`);
   const copySeconds = await copyReference(cameras);
@@ -381,26 +228,24 @@ async function main(): Promise<void> {
   log(`reference 2: BullMQ addBulk of ${TOTAL} jobs`);
   const bulkSeconds = await addBulkReference();
   log(`  ${bulkSeconds.toFixed(2)} s (${Math.round(TOTAL / bulkSeconds)}/s)`);
-  const refSeconds = Math.max(copySeconds, bulkSeconds);
+  const refRate = Math.round(TOTAL / Math.max(copySeconds, bulkSeconds));
 
-  const port = await freePort();
-  const api = startChild('api', port);
-  await waitHealthy(port, api);
-  let worker = startChild('worker', port);
+  const api = await run.startApi(SETTINGS);
+  let worker = run.startWorker(SETTINGS);
   await sleep(2000);
 
-  const results: string[] = [];
-  await withClient(DB_NAME, async (c) => {
+  await run.withDb(async (c) => {
     log(`ours: ${TOTAL} incidents in batches of ${BATCH}, ${CONCURRENCY} requests in flight, through the API and the worker`);
     const t0 = performance.now();
-    const sent = await sendBurst(port, cameras, 'run');
+    const sent = await sendBurst(api.port, cameras, 'run');
     const ingestSeconds = (performance.now() - t0) / 1000;
     log(`  ingest done in ${ingestSeconds.toFixed(2)} s: ${sent.created} created${sent.other.size ? `; others: ${JSON.stringify([...sent.other].slice(0, 5))}` : ''}`);
     const k = await waitProcessed(c, 'run', 600_000);
     const e2eSeconds = (performance.now() - t0) / 1000;
     const confirmed = (await c.query(`SELECT count(*) FILTER (WHERE status = 'confirmed')::int AS n, count(DISTINCT report_id)::int AS reports FROM incidents WHERE event_id LIKE 'run-%'`)).rows[0];
-    log(`  all ${k.processed} processed after ${e2eSeconds.toFixed(2)} s (${Math.round(TOTAL / e2eSeconds)}/s); ${confirmed.n} auto-confirmed into ${confirmed.reports} reports`);
-    results.push(line('e2e-rate', Math.round(TOTAL / e2eSeconds), Math.round(TOTAL / refSeconds), '>=', RATE_TARGET));
+    log(`  all ${k.processed} processed after ${e2eSeconds.toFixed(2)} s; ${confirmed.n} auto-confirmed into ${confirmed.reports} reports`);
+    const ours = Math.round(TOTAL / e2eSeconds);
+    run.out(`${NAME}: ${TOTAL} incidents: ingest ${ingestSeconds.toFixed(2)} s, all processed ${e2eSeconds.toFixed(2)} s (${ours}/s); COPY ${copySeconds.toFixed(2)} s, addBulk ${bulkSeconds.toFixed(2)} s`);
 
     log(`crash run: ${TOTAL} more while the worker is killed with SIGKILL twice`);
     let kills = 0;
@@ -409,13 +254,12 @@ async function main(): Promise<void> {
       if (kills < killAt.length && progress.processed >= killAt[kills]) {
         kills++;
         log(`  SIGKILL the worker at ${progress.processed} processed / ${progress.incidents} stored; starting a new one`);
-        await stop(worker, 'SIGKILL');
-        worker = startChild('worker', port);
+        await worker.kill();
+        worker = run.startWorker(SETTINGS);
       }
     };
-    const sending = sendBurst(port, cameras, 'crash');
-    const progress = (async () => {
-      // Kill while the burst is still arriving as well as after.
+    const sending = sendBurst(api.port, cameras, 'crash');
+    const watching = (async () => {
       for (;;) {
         const k2 = await counts(c, 'crash');
         await killer(k2);
@@ -424,27 +268,20 @@ async function main(): Promise<void> {
       }
     })();
     const crashSent = await sending;
-    await progress;
+    await watching;
     const final = await waitProcessed(c, 'crash', 900_000, killer);
-    const dup = (
+    const effects = (
       await c.query(
         `SELECT (SELECT count(*) FROM incidents WHERE report_id IS NOT NULL)::int AS converted,
                 (SELECT count(*) FROM reports WHERE source = 'cctv')::int + (SELECT count(*) FROM report_confirmations WHERE source = 'cctv')::int AS effects`,
       )
     ).rows[0];
-    log(`  stored ${final.incidents}, processed ${final.processed}, ${kills} kills; conversions ${dup.converted}, report effects ${dup.effects}${crashSent.other.size ? `; others: ${JSON.stringify([...crashSent.other].slice(0, 5))}` : ''}`);
-    const exact = final.incidents === TOTAL && final.processed === TOTAL && dup.converted === dup.effects && kills === 2;
-    results.push(`BENCH ${NAME} crash-exactly-once ours=${final.processed} ref=${TOTAL} ratio=${(final.processed / TOTAL).toFixed(2)} target=>=1 ${exact ? 'PASS' : 'FAIL'}`);
-    process.stdout.write(`${NAME}: crash run stored ${final.incidents}/${TOTAL} incidents, ${final.processed}/${TOTAL} processed, ${dup.converted} conversions = ${dup.effects} report effects after ${kills} SIGKILLs\n`);
+    log(`  stored ${final.incidents}, processed ${final.processed}, ${kills} kills; conversions ${effects.converted}, report effects ${effects.effects}${crashSent.other.size ? `; others: ${JSON.stringify([...crashSent.other].slice(0, 5))}` : ''}`);
+    const exact = final.incidents === TOTAL && final.processed === TOTAL && effects.converted === effects.effects && kills === 2;
+    run.out(`${NAME}: crash run: ${final.incidents}/${TOTAL} incidents stored, ${final.processed}/${TOTAL} processed, ${effects.converted} conversions = ${effects.effects} report effects, ${kills} SIGKILLs of the worker`);
+    run.bench('e2e-rate', String(ours), String(refRate), (ours / refRate).toFixed(2), '>=', RATE_TARGET);
+    run.out(`BENCH ${NAME} crash-exactly-once ours=${final.processed} ref=${TOTAL} ratio=${(final.processed / TOTAL).toFixed(2)} target=>=1 ${exact ? 'PASS' : 'FAIL'}`);
   });
-  process.stdout.write(`${NAME}: COPY ${copySeconds.toFixed(2)} s, addBulk ${bulkSeconds.toFixed(2)} s, ours (API + worker) measured above\n`);
-  for (const r of results) process.stdout.write(`${r}\n`);
 }
 
-main()
-  .then(() => cleanup())
-  .catch(async (err: Error) => {
-    log(`failed: ${err.stack ?? err.message}`);
-    await cleanup();
-    process.exit(1);
-  });
+void run.run(main, 3600);
