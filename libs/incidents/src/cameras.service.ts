@@ -171,8 +171,10 @@ export class CamerasService {
   /**
    * Checks a camera's signed request (DESIGN.md: key, timestamp within 300 s, nonce unseen for this
    * key within 10 minutes, HMAC-SHA256 over method, path, timestamp, nonce and the body's SHA-256).
-   * The key is read on every request, so a revocation holds from the next request on. The nonce is
-   * recorded only after the signature checked out (SET NX: of many concurrent replays, one wins).
+   * The nonce is claimed first (Redis SET NX: of many concurrent replays exactly one goes on, the rest
+   * are refused without touching the database) and given back if the request then fails the checks,
+   * so a forged request cannot use up a camera's nonce. The key is read on every request, so a
+   * revocation holds from the next request on.
    */
   async authenticate(req: SignedRequest, nowMs = Date.now()): Promise<CameraCaller> {
     const keyId = header(req.headers, 'x-camera-key');
@@ -183,30 +185,38 @@ export class CamerasService {
     if (!/^\d{1,12}$/.test(timestamp)) throw IncidentsErrors.signature('bad_timestamp');
     if (!timestampFresh(Number(timestamp), nowMs)) throw IncidentsErrors.signature('stale_timestamp');
     if (!NONCE_PATTERN.test(nonce)) throw IncidentsErrors.signature('bad_nonce');
-    const key = KEY_ID_PATTERN.test(keyId) ? await this.cameras.keyForAuth(keyId) : null;
-    if (!key) throw IncidentsErrors.signature('unknown_key');
-    let secret: string;
-    try {
-      secret = this.box.open(key.secretSealed);
-    } catch {
-      this.logger.error({ msg: 'a camera key cannot be decrypted: was CAMERA_KEY_ENCRYPTION_KEY changed?', keyId });
-      throw IncidentsErrors.signature('unknown_key');
-    }
-    if (!signatureMatches(secret, { method: req.method, path: req.url, timestamp, nonce, body: req.body }, signature)) {
-      throw IncidentsErrors.signature('bad_signature');
-    }
-    if (key.revokedAt) throw IncidentsErrors.signature('revoked_key');
-    if (key.cameraStatus === 'retired') throw IncidentsErrors.signature('retired_camera');
+    if (!KEY_ID_PATTERN.test(keyId)) throw IncidentsErrors.signature('unknown_key');
+
+    const nonceKey = this.redis.key('camera-nonce', keyId, nonce);
     let fresh: string | null;
     try {
-      fresh = await this.redis.redis.set(this.redis.key('camera-nonce', keyId, nonce), '1', 'EX', NONCE_TTL_SECONDS, 'NX');
+      fresh = await this.redis.redis.set(nonceKey, '1', 'EX', NONCE_TTL_SECONDS, 'NX');
     } catch (err) {
       this.logger.warn({ msg: 'nonce store unavailable; refusing signed request', keyId, err: (err as Error).message });
       throw IncidentsErrors.nonceStoreDown();
     }
     if (fresh !== 'OK') throw IncidentsErrors.signature('replayed_nonce');
-    this.cameras.touchKey(key.keyRowId).catch((err: Error) => this.logger.warn({ msg: 'could not record key use', keyId, err: err.message }));
-    return { cameraId: key.cameraId, cityId: key.cityId, cameraName: key.cameraName, keyId, lon: key.lon, lat: key.lat };
+    try {
+      const key = await this.cameras.keyForAuth(keyId);
+      if (!key) throw IncidentsErrors.signature('unknown_key');
+      let secret: string;
+      try {
+        secret = this.box.open(key.secretSealed);
+      } catch {
+        this.logger.error({ msg: 'a camera key cannot be decrypted: was CAMERA_KEY_ENCRYPTION_KEY changed?', keyId });
+        throw IncidentsErrors.signature('unknown_key');
+      }
+      if (!signatureMatches(secret, { method: req.method, path: req.url, timestamp, nonce, body: req.body }, signature)) {
+        throw IncidentsErrors.signature('bad_signature');
+      }
+      if (key.revokedAt) throw IncidentsErrors.signature('revoked_key');
+      if (key.cameraStatus === 'retired') throw IncidentsErrors.signature('retired_camera');
+      this.cameras.touchKey(key.keyRowId).catch((err: Error) => this.logger.warn({ msg: 'could not record key use', keyId, err: err.message }));
+      return { cameraId: key.cameraId, cityId: key.cityId, cameraName: key.cameraName, keyId, lon: key.lon, lat: key.lat };
+    } catch (err) {
+      await this.redis.redis.del(nonceKey).catch(() => undefined);
+      throw err;
+    }
   }
 
   // ---- heartbeats ------------------------------------------------------------------------------
