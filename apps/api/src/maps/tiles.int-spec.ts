@@ -129,6 +129,41 @@ describe('vector tiles (real PostGIS + Redis)', () => {
     }
   });
 
+  it('serves a warm tile from the process memory, and builds it again once a report changes it', async () => {
+    /** The real repository, counting the tiles it builds. */
+    class CountingRepository extends TilesRepository {
+      built = 0;
+      override reportPoints(...args: Parameters<TilesRepository['reportPoints']>) {
+        this.built++;
+        return super.reportPoints(...args);
+      }
+    }
+    const repo = new CountingRepository(ds);
+    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      // Redis away: only the in-process cache can spare a build.
+      const deadClient = { redis: dead, key: (...parts: string[]) => parts.join(':') } as unknown as RedisClient;
+      const service = new TilesService(repo, new TileCache(deadClient), { memoryBytes: 1024 * 1024 });
+      const at = offset(ALMATY, 2200, -1700);
+      const t = tileOf(at.lon, at.lat, 15);
+      const coord = { z: String(t.z), x: String(t.x), y: String(t.y) };
+      await post(at);
+      const first = await service.tile('reports', coord, {}, ANONYMOUS);
+      const again = await service.tile('reports', coord, {}, ANONYMOUS);
+      expect(repo.built).toBe(1);
+      expect(again.etag).toBe(first.etag);
+      // Another filter is another entry.
+      await service.tile('reports', coord, { status: 'closed' }, ANONYMOUS);
+      expect(repo.built).toBe(2);
+      await post(offset(at, 20, 20));
+      const changed = await service.tile('reports', coord, {}, ANONYMOUS);
+      expect(repo.built).toBe(3);
+      expect(changed.etag).not.toBe(first.etag);
+    } finally {
+      dead.disconnect();
+    }
+  });
+
   it('answers a matching If-None-Match with 304 and a strong ETag', async () => {
     const t = tileOf(ALMATY.lon, ALMATY.lat, 12);
     const res = await get(tileUrl('reports', t));
