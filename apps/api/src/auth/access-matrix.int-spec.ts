@@ -199,8 +199,8 @@ const MATRIX: Record<string, RouteCase> = {
   'POST /api/v1/incidents::batch': { allowed: [], request: () => ({ url: '/api/v1/incidents:batch', payload: { incidents: [] } }) },
   'GET /api/v1/incidents': { allowed: ['dispatcherX', 'dispatcherY', 'akim', 'admin'] },
   'GET /api/v1/incidents/:id': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incident}` }) },
-  'GET /api/v1/incidents/:id/snapshot': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incident}/snapshot` }) },
-  'GET /api/v1/incidents/:id/clip': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incident}/clip` }) },
+  'GET /api/v1/incidents/:id/:media': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incident}/snapshot` }) },
+  'GET /api/v1/incidents/:id/:media #clip': { allowed: ['dispatcherX', 'akim', 'admin'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incident}/clip` }) },
   'POST /api/v1/incidents/:id/confirm': { allowed: ['dispatcherX'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incidentToConfirm}/confirm` }) },
   'POST /api/v1/incidents/:id/dismiss': { allowed: ['dispatcherX'], request: (c) => ({ url: `/api/v1/incidents/${c.ids.incidentToDismiss}/dismiss`, payload: { reason: 'nothing there' } }) },
   // Hotspots: hull, counts and status are public; suggestions for the city's staff (Almaty's here).

@@ -6,7 +6,7 @@ import { IncidentsService, type CameraCaller, type IncidentFiles } from '../../.
 import { CameraSigned, CurrentCamera, CurrentPrincipal, Roles, type AuthedRequest } from '../auth/access.decorator.js';
 import { isMultipart } from '../common/multipart.js';
 import { parseBufferedMultipart } from '../common/signed-multipart.js';
-import { DismissDto, IncidentIdParam, IncidentListQuery } from './incidents.dto.js';
+import { DismissDto, IncidentIdParam, IncidentListQuery, IncidentMediaParam } from './incidents.dto.js';
 
 /** Incidents from cameras (signed), and the staff's review queue and reads. */
 @ApiTags('incidents')
@@ -59,21 +59,12 @@ export class IncidentsController {
     return this.incidents.get(p, params.id);
   }
 
-  @Get('incidents/:id/snapshot')
+  @Get('incidents/:id/:media')
   @Roles('dispatcher', 'akim', 'admin')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The incident\'s snapshot (staff only: it may show plates and faces)' })
-  async snapshot(@CurrentPrincipal() p: UserPrincipal, @Param() params: IncidentIdParam, @Res() reply: FastifyReply) {
-    const file = await this.incidents.media(p, params.id, 'snapshot');
-    void reply.header('content-type', file.contentType).header('cache-control', 'private, no-store').send(file.data);
-  }
-
-  @Get('incidents/:id/clip')
-  @Roles('dispatcher', 'akim', 'admin')
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'The incident\'s clip (staff only)' })
-  async clip(@CurrentPrincipal() p: UserPrincipal, @Param() params: IncidentIdParam, @Res() reply: FastifyReply) {
-    const file = await this.incidents.media(p, params.id, 'clip');
+  @ApiOperation({ summary: 'The incident\'s `snapshot` (JPEG) or `clip` (MP4): staff only, they may show plates and faces' })
+  async media(@CurrentPrincipal() p: UserPrincipal, @Param() params: IncidentMediaParam, @Res() reply: FastifyReply) {
+    const file = await this.incidents.media(p, params.id, params.media);
     void reply.header('content-type', file.contentType).header('cache-control', 'private, no-store').send(file.data);
   }
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
@@ -58,63 +58,8 @@ export class CreateCameraDto {
   autoConfirmConfidence?: number;
 }
 
-export class UpdateCameraDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Matches(/\S/, { message: 'name must not be blank' })
-  @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false }, finite('lon'))
-  @Min(-180, { message: 'lon must be a longitude between -180 and 180' })
-  @Max(180, { message: 'lon must be a longitude between -180 and 180' })
-  lon?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false }, finite('lat'))
-  @Min(-90, { message: 'lat must be a latitude between -90 and 90' })
-  @Max(90, { message: 'lat must be a latitude between -90 and 90' })
-  lat?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false }, finite('bearingDeg'))
-  @Min(0, { message: 'bearingDeg must be from 0 to below 360' })
-  @Max(359.999, { message: 'bearingDeg must be from 0 to below 360' })
-  bearingDeg?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false }, finite('fovDeg'))
-  @Min(1, { message: 'fovDeg must be from 1 to 360' })
-  @Max(360, { message: 'fovDeg must be from 1 to 360' })
-  fovDeg?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false }, finite('rangeM'))
-  @Min(1, { message: 'rangeM must be from 1 to 2000' })
-  @Max(2000, { message: 'rangeM must be from 1 to 2000' })
-  rangeM?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt({ message: 'heartbeatIntervalS must be an integer' })
-  @Min(10, { message: 'heartbeatIntervalS must be from 10 to 86400' })
-  @Max(86400, { message: 'heartbeatIntervalS must be from 10 to 86400' })
-  heartbeatIntervalS?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: 'autoConfirmConfidence must be a number with at most 2 decimals' })
-  @Min(0, { message: 'autoConfirmConfidence must be from 0 to 1' })
-  @Max(1, { message: 'autoConfirmConfidence must be from 0 to 1' })
-  autoConfirmConfidence?: number;
-
+/** Any field of a camera; a status of its own (retire it, or put an offline one back). */
+export class UpdateCameraDto extends PartialType(CreateCameraDto) {
   @ApiPropertyOptional({ enum: CAMERA_STATUSES, description: 'retired cameras are refused; a heartbeat brings an offline one back' })
   @IsOptional()
   @IsIn(CAMERA_STATUSES, { message: `status must be one of ${CAMERA_STATUSES.join(', ')}` })
@@ -188,6 +133,14 @@ export class IncidentListQuery {
 export class IncidentIdParam {
   @IsUUID('all', { message: 'id must be a UUID' })
   id: string;
+}
+
+export class IncidentMediaParam {
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id: string;
+
+  @IsIn(['snapshot', 'clip'], { message: 'media must be snapshot or clip' })
+  media: 'snapshot' | 'clip';
 }
 
 export class DismissDto {

@@ -189,6 +189,8 @@ describe('CCTV incidents: signed intake, idempotency, review, conversion into re
       expect(staff.rawPayload.includes(Buffer.from('Exif'))).toBe(false);
       expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(401);
       expect((await t.app.inject({ method: 'GET', url, headers: resident })).statusCode).toBe(403);
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/incidents/${id}/clip`, headers: dispatcher })).statusCode).toBe(404);
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/incidents/${id}/plates`, headers: dispatcher })).json().errors[0].field).toBe('media');
       // Another city's dispatcher does not even learn it exists.
       const astana = (await signIn(t.app, 'dispatcher.astana@taza.example')).auth;
       expect((await t.app.inject({ method: 'GET', url, headers: astana })).statusCode).toBe(404);
@@ -371,6 +373,12 @@ describe('CCTV incidents: signed intake, idempotency, review, conversion into re
       expect((await cameraRequest(t.app, key, { url: '/api/v1/cameras/heartbeat', payload: {} })).json().status).toBe('active');
       const back = (await t.app.inject({ method: 'GET', url: `/api/v1/cameras/${camera.id}`, headers: dispatcher })).json();
       expect(back.properties).toMatchObject({ status: 'active', offlineSince: null });
+
+      const bad = await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/cameras/${camera.id}`, headers: admin, payload: { rangeM: 5000, status: 'broken' } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['rangeM', 'status']);
+      const changed = await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/cameras/${camera.id}`, headers: admin, payload: { rangeM: 500 } });
+      expect(changed.json().properties).toMatchObject({ rangeM: 500, fovDeg: 60, name: 'Test camera' });
 
       // Retired: refused.
       await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/cameras/${camera.id}`, headers: admin, payload: { status: 'retired' } });
