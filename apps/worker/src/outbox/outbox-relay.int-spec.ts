@@ -130,12 +130,13 @@ describe('outbox relay (real PostgreSQL and Redis)', () => {
     // A relay claims them and dies before publishing: its lease is all that is left of it.
     const claimed = await outbox.claim(100, 2, 'killed-relay');
     expect(claimed.map((r) => r.id).sort()).toEqual([...ids].sort());
+    const [{ leaseEnd }] = await ds.query(`SELECT max(locked_until) AS "leaseEnd" FROM outbox WHERE id = ANY($1::bigint[])`, [ids]);
 
     await startWorker(config);
-    await new Promise((r) => setTimeout(r, 800));
-    expect((await rows(ids)).some((r) => r.published)).toBe(false);
-
-    await waitFor(() => allPublished(ids), { timeoutMs: 15000, what: 'leased rows taken over' });
+    await waitFor(() => allPublished(ids), { timeoutMs: 20000, what: 'leased rows taken over' });
+    // The live relay waited for the dead one's lease to run out (timed by the database, so load cannot fool it).
+    const [{ firstPublished }] = await ds.query(`SELECT min(published_at) AS "firstPublished" FROM outbox WHERE id = ANY($1::bigint[])`, [ids]);
+    expect(new Date(firstPublished).getTime()).toBeGreaterThanOrEqual(new Date(leaseEnd).getTime());
     const jobs = await relayedJobs(config);
     expect(new Set(jobs.map((j) => j.id))).toEqual(new Set(ids.map(outboxJobId)));
     expect((await rows(ids)).every((r) => r.attempts === 2)).toBe(true);
