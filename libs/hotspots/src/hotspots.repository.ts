@@ -113,6 +113,9 @@ export class HotspotsRepository {
   /** Serialises runs of one city across every worker process (held until the transaction ends). */
   async lockCity(m: EntityManager, cityId: string, runId: string): Promise<{ finished: boolean }> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('hotspots:' || $1, 0))`, [cityId]);
+    // The run's statements look expensive to the planner (spatial aggregates, a correlated camera check),
+    // so JIT would compile them: seconds of compiling for sub-second work.
+    await m.query(`SET LOCAL jit = off`);
     const [row] = await m.query(`SELECT finished_at IS NOT NULL AS finished FROM hotspot_runs WHERE id = $1`, [runId]);
     return { finished: Boolean(row?.finished) };
   }
@@ -146,37 +149,42 @@ export class HotspotsRepository {
    */
   async cluster(m: EntityManager, cityId: string, s: ClusterSettings): Promise<{ clusters: ClusterRow[]; points: number; noise: number }> {
     const [{ scale }] = await m.query(`SELECT 1 / cos(radians(ST_Y(ST_Centroid(boundary)))) AS scale FROM cities WHERE id = $1`, [cityId]);
-    await m.query(`DROP TABLE IF EXISTS hs_points, hs_clusters`);
-    await m.query(
-      `CREATE TEMP TABLE hs_points ON COMMIT DROP AS
-       SELECT r.id, r.location_3857 AS g, r.size, r.source, r.confirmations, r.category_code, r.created_at,
-              ST_ClusterDBSCAN(r.location_3857, eps => $2, minpoints => $3) OVER () AS cid
-         FROM reports r
-        WHERE r.city_id = $1 AND r.status = ANY($5::report_status[]) AND r.created_at > now() - make_interval(days => $4)`,
-      [cityId, s.epsM * scale, s.minPoints, s.windowDays, OPEN],
-    );
-    await m.query(
-      `UPDATE hs_points p SET cid = 1000000 + h.n
-         FROM (SELECT hull_3857, cleared_at, row_number() OVER (ORDER BY id) AS n FROM hotspots
-                WHERE city_id = $1 AND status = 'cleared' AND cleared_at > now() - make_interval(days => $2)) h
-        WHERE p.cid IS NULL AND p.created_at > h.cleared_at AND ST_Intersects(h.hull_3857, p.g)`,
-      [cityId, RECURRING_WITHIN_DAYS],
-    );
+    await m.query(`DROP TABLE IF EXISTS hs_clusters`);
+    // One statement: the points never land in a table. Noise that a cleared hotspot's hull holds is found
+    // through the reports' GiST index and joined by id. The NULL group counts the noise (no hull for it).
     await m.query(
       `CREATE TEMP TABLE hs_clusters ON COMMIT DROP AS
-       SELECT p.cid, ST_Buffer(ST_ConvexHull(ST_Collect(p.g)), $1, 'quad_segs=4') AS hull, ST_Centroid(ST_Collect(p.g)) AS centroid,
+       WITH pts AS (
+         SELECT r.id, r.location_3857 AS g, r.size, r.source, r.confirmations, r.category_code, r.created_at,
+                ST_ClusterDBSCAN(r.location_3857, eps => $2, minpoints => $3) OVER () AS cid
+           FROM reports r
+          WHERE r.city_id = $1 AND r.status = ANY($5::report_status[]) AND r.created_at > now() - make_interval(days => $4)
+       ),
+       back AS (
+         SELECT DISTINCT ON (r.id) r.id, 1000000 + h.n AS cid
+           FROM (SELECT hull_3857, cleared_at, row_number() OVER (ORDER BY id) AS n FROM hotspots
+                  WHERE city_id = $1 AND status = 'cleared' AND cleared_at > now() - make_interval(days => $6)) h
+           JOIN reports r ON r.city_id = $1 AND ST_Intersects(h.hull_3857, r.location_3857) AND r.created_at > h.cleared_at
+          ORDER BY r.id, h.n
+       ),
+       p AS (SELECT pts.*, COALESCE(pts.cid, back.cid) AS k FROM pts LEFT JOIN back ON pts.cid IS NULL AND back.id = pts.id)
+       SELECT p.k AS cid, ST_Buffer(ST_ConvexHull(ST_Collect(p.g) FILTER (WHERE p.k IS NOT NULL)), $7, 'quad_segs=4') AS hull,
+              ST_Centroid(ST_Collect(p.g) FILTER (WHERE p.k IS NOT NULL)) AS centroid, count(*)::int AS points,
               count(*) FILTER (WHERE p.source <> 'cctv')::int AS reports, count(*) FILTER (WHERE p.source = 'cctv')::int AS incidents,
               sum(p.confirmations)::int AS confirmations, count(*) FILTER (WHERE c.hazardous)::int AS hazardous,
-              sum(($2::jsonb ->> p.size)::numeric)::float8 AS volume, min(p.created_at) AS first_seen, max(p.created_at) AS last_seen
-         FROM hs_points p JOIN categories c ON c.code = p.category_code
-        WHERE p.cid IS NOT NULL GROUP BY p.cid`,
-      [HULL_BUFFER_M * scale, JSON.stringify(SIZE_VOLUME_M3)],
+              sum(($8::jsonb ->> p.size)::numeric)::float8 AS volume, min(p.created_at) AS first_seen, max(p.created_at) AS last_seen
+         FROM p JOIN categories c ON c.code = p.category_code
+        GROUP BY p.k`,
+      [cityId, s.epsM * scale, s.minPoints, s.windowDays, OPEN, RECURRING_WITHIN_DAYS, HULL_BUFFER_M * scale, JSON.stringify(SIZE_VOLUME_M3)],
     );
-    const clusters: ClusterRow[] = await m.query(
-      `SELECT cid AS cluster, reports, incidents, confirmations, hazardous, volume AS "volumeM3", first_seen AS "firstSeenAt", last_seen AS "lastSeenAt"
+    const rows: (ClusterRow & { points: number })[] = await m.query(
+      `SELECT cid AS cluster, points, reports, incidents, confirmations, hazardous, volume AS "volumeM3", first_seen AS "firstSeenAt", last_seen AS "lastSeenAt"
          FROM hs_clusters ORDER BY cid`,
     );
-    const [{ points, noise }] = await m.query(`SELECT count(*)::int AS points, count(*) FILTER (WHERE cid IS NULL)::int AS noise FROM hs_points`);
+    await m.query(`DELETE FROM hs_clusters WHERE cid IS NULL`);
+    const clusters = rows.filter((r) => r.cluster !== null);
+    const points = rows.reduce((n, r) => n + r.points, 0);
+    const noise = rows.find((r) => r.cluster === null)?.points ?? 0;
     return { clusters, points, noise };
   }
 
@@ -190,8 +198,12 @@ export class HotspotsRepository {
 
   async overlaps(m: EntityManager, cityId: string): Promise<Overlap[]> {
     const rows: { cluster: number; hotspotId: string; area: number }[] = await m.query(
-      `SELECT c.cid AS cluster, h.id AS "hotspotId", ST_Area(ST_Intersection(c.hull, h.hull_3857)) AS area
-         FROM hs_clusters c JOIN hotspots h ON h.city_id = $1 AND h.status <> 'merged' AND ST_Intersects(c.hull, h.hull_3857)`,
+      `SELECT cluster, "hotspotId",
+              -- The area only matters where a cluster or a hotspot has more than one pair (a split or a merge).
+              CASE WHEN count(*) OVER (PARTITION BY cluster) > 1 OR count(*) OVER (PARTITION BY "hotspotId") > 1
+                   THEN ST_Area(ST_Intersection(a, b)) ELSE 1 END AS area
+         FROM (SELECT c.cid AS cluster, h.id AS "hotspotId", c.hull AS a, h.hull_3857 AS b
+                 FROM hs_clusters c JOIN hotspots h ON h.city_id = $1 AND h.status <> 'merged' AND ST_Intersects(c.hull, h.hull_3857)) pairs`,
       [cityId],
     );
     return rows.map((r) => ({ ...r, area: Number(r.area) }));

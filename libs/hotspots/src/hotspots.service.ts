@@ -23,6 +23,8 @@ export interface HotspotQuery {
 export interface RunResult extends RunCounts {
   runId: string;
   cityId: string;
+  /** Where the run's time went (ms), for the log and the benchmark. */
+  stepsMs?: Record<string, number>;
   skipped?: 'already_finished';
 }
 
@@ -89,8 +91,11 @@ export class HotspotsService {
       const settings = await this.repo.settings(cityId, m);
       if (!settings) throw HotspotErrors.notFound();
       const previous = await this.repo.previous(m, cityId);
+      const t0 = Date.now();
       const { clusters, points, noise } = await this.repo.cluster(m, cityId, settings);
+      const t1 = Date.now();
       const overlaps = await this.repo.overlaps(m, cityId);
+      const t2 = Date.now();
       const match = matchClusters(clusters.map((c) => c.cluster), previous, overlaps, now);
       const byCluster = new Map(clusters.map((c) => [c.cluster, c]));
       const writes: ClusterWrite[] = match.clusters.map((c) => {
@@ -105,7 +110,9 @@ export class HotspotsService {
         };
       });
       const idOf = new Map(writes.map((w) => [w.cluster, w.id]));
+      const t3 = Date.now();
       await this.repo.write(m, cityId, runId, writes, match.merged.map((x) => ({ hotspotId: x.hotspotId, intoId: idOf.get(x.into)! })), match.cleared);
+      const t4 = Date.now();
       await this.repo.insertHistory(
         m,
         runId,
@@ -134,7 +141,7 @@ export class HotspotsService {
         merges: match.merged.length,
       };
       await this.repo.finishRun(m, runId, counts);
-      return { runId, cityId, ...counts };
+      return { runId, cityId, ...counts, stepsMs: { cluster: t1 - t0, overlaps: t2 - t1, match: t3 - t2, write: t4 - t3, history: Date.now() - t4 } };
     });
     this.logger.log({ msg: 'hotspots reclustered', ...result, reason, ms: Date.now() - started });
     return result;
