@@ -55,6 +55,14 @@ describe('web app: the public map draws landfills and hotspots with a legend (Ch
       // Drawn below the reports, so report points stay clickable.
       const ids = (await page.evaluate(() => (window as unknown as Hooked).__tazaMap.getStyle().layers.map((l) => l.id))) as string[];
       expect(ids.indexOf('landfill-fill')).toBeLessThan(ids.indexOf('report-points'));
+      // A click on the site says its name and fill level.
+      const box = (await page.getByTestId('map').boundingBox())!;
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      const popup = page.getByTestId('landfill-popup');
+      await popup.waitFor();
+      const fill = found[0].fill_percent;
+      expect(await popup.innerText()).toMatch(typeof fill === 'number' ? new RegExp(`Kostanay municipal landfill[\\s\\S]*Filled: ${fill}%`) : /No forecast yet/);
+      await page.keyboard.press('Escape');
       if (name === 'phone') await page.locator('.legend__title').click();
       const legend = page.getByTestId('legend-landfills');
       await legend.waitFor();
@@ -76,6 +84,12 @@ describe('web app: the public map draws landfills and hotspots with a legend (Ch
       expect(hotspots.length).toBeGreaterThan(0);
       expect(hotspots[0]).toMatchObject({ status: 'active', report_count: 4 });
       expect(ids.indexOf('hotspot-fill')).toBeLessThan(ids.indexOf('report-points'));
+      // A tap inside the hull (between its report points) opens the hotspot's popup, not the district's.
+      await page.getByTestId('legend').evaluate((el) => el.removeAttribute('open'));
+      const canvas = (await page.getByTestId('map').boundingBox())!;
+      await page.mouse.click(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2 - 20);
+      await page.getByTestId('hotspot-popup').waitFor();
+      expect(await page.getByTestId('hotspot-popup').innerText()).toMatch(/^hotspot\nActive\nReports: 4$/i);
       await page.screenshot({ path: screenshotPath(`map-hotspot-${name}-en`) });
     } finally {
       await context.close();

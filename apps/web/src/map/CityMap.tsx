@@ -5,6 +5,7 @@ import { hasWebGL2 } from './webgl';
 import { LAYER_IDS, SOURCE_IDS } from './offline-style';
 import { loadMapStyle } from './base-style';
 import { flatMapOptions } from './map-options';
+import { OVERLAY_CLICK_LAYERS, overlayPopupContent, type OverlayInfo } from './overlay-layers';
 import {
   cityBBox,
   cityBoundaries,
@@ -183,6 +184,7 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
   const hoverRef = useRef<DistrictInfo | null>(null);
   const pinnedRef = useRef<DistrictInfo | null>(null);
   const pinnedReportRef = useRef<ReportInfo | null>(null);
+  const pinnedOverlayRef = useRef<OverlayInfo | null>(null);
 
   const cityNameById = (cityId: string): string => {
     const city = citiesRef.current?.features.find((f) => f.properties.id === cityId);
@@ -247,8 +249,12 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
       lngLat,
     });
 
-    const reportAt = (point: maplibregl.PointLike): MapGeoJSONFeature | undefined =>
-      map.getLayer(LAYER_IDS.reportPoints) ? map.queryRenderedFeatures(point, { layers: [LAYER_IDS.reportPoints] })[0] : undefined;
+    const at = (point: maplibregl.PointLike, layerIds: readonly string[]): MapGeoJSONFeature | undefined => {
+      const layers = layerIds.filter((id) => map.getLayer(id));
+      return layers.length ? map.queryRenderedFeatures(point, { layers })[0] : undefined;
+    };
+    // A report, hotspot or landfill under the pointer has its own popup (the district's gives way).
+    const reportAt = (point: maplibregl.PointLike) => at(point, [LAYER_IDS.reportPoints, ...OVERLAY_CLICK_LAYERS]);
 
     subs.push(
       map.on('mousemove', LAYER_IDS.districtFill, (e) => {
@@ -347,6 +353,32 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
           if (pinnedPopupRef.current === popup) {
             pinnedPopupRef.current = null;
             pinnedReportRef.current = null;
+          }
+        });
+      }),
+    );
+
+    // Hotspots and landfills (when the API serves them): status, reports or fill level on click/tap.
+    subs.push(
+      map.on('click', (e) => {
+        if (at(e.point, [LAYER_IDS.reportPoints])) return;
+        const f = at(e.point, OVERLAY_CLICK_LAYERS);
+        if (!f) return;
+        const info: OverlayInfo = { layerId: f.layer.id, props: f.properties, lngLat: [e.lngLat.lng, e.lngLat.lat] };
+        hoverPopup.remove();
+        pinnedPopupRef.current?.remove();
+        const popup = new maplibregl.Popup({ closeButton: true, className: 'district-popup district-popup--pinned report-popup', offset: 8, maxWidth: '280px' })
+          .setLngLat(info.lngLat)
+          .setDOMContent(overlayPopupContent(info, langRef.current, tRef.current))
+          .addTo(map);
+        pinnedRef.current = null;
+        pinnedReportRef.current = null;
+        pinnedOverlayRef.current = info;
+        pinnedPopupRef.current = popup;
+        popup.on('close', () => {
+          if (pinnedPopupRef.current === popup) {
+            pinnedPopupRef.current = null;
+            pinnedOverlayRef.current = null;
           }
         });
       }),
@@ -482,6 +514,10 @@ export function CityMap({ cities, districts, selectedSlug, onSelectCity, onMapEr
     const pinnedReport = pinnedReportRef.current;
     if (pinnedReport && pinnedPopupRef.current?.isOpen()) {
       pinnedPopupRef.current.setDOMContent(reportPopupContent(pinnedReport, lang, t));
+    }
+    const pinnedOverlay = pinnedOverlayRef.current;
+    if (pinnedOverlay && pinnedPopupRef.current?.isOpen()) {
+      pinnedPopupRef.current.setDOMContent(overlayPopupContent(pinnedOverlay, lang, t));
     }
     // (cityNameById only reads refs)
   }, [lang, t, selectedSlug, cities]);

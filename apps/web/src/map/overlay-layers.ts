@@ -1,4 +1,6 @@
 import type { ExpressionSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import type { Lang } from '../api/types';
+import { format, type Dictionary } from '../i18n/dictionaries';
 import { LAYER_IDS } from './offline-style';
 
 /**
@@ -105,4 +107,47 @@ export function withOverlays(style: StyleSpecification, overlays: OverlayId[]): 
   const at = layers.findIndex((l) => l.id === LAYER_IDS.reportCells || l.id === LAYER_IDS.reportPoints);
   layers.splice(at < 0 ? layers.length : at, 0, ...added);
   return { ...style, sources, layers };
+}
+
+/** The overlay layers a click or tap opens a popup on. */
+export const OVERLAY_CLICK_LAYERS: readonly string[] = [
+  OVERLAY_LAYER_IDS.hotspotFill,
+  OVERLAY_LAYER_IDS.hotspotPoint,
+  OVERLAY_LAYER_IDS.landfillFill,
+  OVERLAY_LAYER_IDS.landfillPoint,
+];
+
+export interface OverlayInfo {
+  layerId: string;
+  props: Record<string, unknown>;
+  lngLat: [number, number];
+}
+
+/** The popup of a hotspot (status, open reports) or a landfill (name, fill level). */
+export function overlayPopupContent(info: OverlayInfo, lang: Lang, t: Dictionary): HTMLElement {
+  const r = t.res;
+  const hotspot = info.layerId.startsWith('hotspot');
+  const root = document.createElement('div');
+  root.className = 'district-popup__body report-popup__body';
+  root.dataset.testid = hotspot ? 'hotspot-popup' : 'landfill-popup';
+  root.lang = lang;
+  const row = (className: string, text: string) => {
+    const el = document.createElement('div');
+    el.className = className;
+    el.textContent = text;
+    root.append(el);
+  };
+  const status = String(info.props.status ?? '');
+  const number = (v: unknown) => new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(Number(v));
+  if (hotspot) {
+    row('district-popup__kind', r.hotspotLabel);
+    row('district-popup__name', r.hotspotStatuses[status] ?? status);
+    row('report-popup__row', format(r.hotspotReports, { n: number(info.props.report_count ?? 0) }));
+  } else {
+    row('district-popup__kind', r.landfillLabel);
+    row('district-popup__name', String(info.props.name ?? ''));
+    const pct = info.props.fill_percent;
+    row('report-popup__row', status === 'closed' ? r.landfillClosed : pct === undefined || pct === null ? r.landfillNoData : format(r.landfillFill, { pct: number(pct) }));
+  }
+  return root;
 }
