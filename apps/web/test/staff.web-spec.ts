@@ -57,6 +57,8 @@ describe('web app: the dispatcher console and the akim dashboard (Chromium, real
       await staffMapReady(page, 'dispatch-map');
       const queueNew = page.getByTestId('queue-new');
       for (const id of ids) await queueNew.getByTestId(`queue-${id}`).waitFor();
+      // Each opens on its report page (photos, description, timeline) in a new tab.
+      expect(await page.getByTestId(`open-${ids[0]}`).getAttribute('href')).toBe(`/reports/${ids[0]}`);
       await page.screenshot({ path: screenshotPath('dispatch-queue-en') });
 
       // Register the first two.

@@ -457,9 +457,14 @@ function ReportsTab({ reports, filters, setFilters, districts, selected, setSele
                   <span>{formatDate(p.createdAt, lang)}</span>
                   {p.outskirts && <span className="staff-tag">{s.outskirts}</span>}
                 </div>
-                <button type="button" className="staff-link" onClick={() => onLocate(f.geometry.coordinates[0], f.geometry.coordinates[1], p.id)}>
-                  {s.showOnMap}
-                </button>
+                <div className="staff-item__row">
+                  <button type="button" className="staff-link" onClick={() => onLocate(f.geometry.coordinates[0], f.geometry.coordinates[1], p.id)}>
+                    {s.showOnMap}
+                  </button>
+                  <a className="staff-link" href={`/reports/${p.id}`} target="_blank" rel="noopener">
+                    {s.openReport}
+                  </a>
+                </div>
               </li>
             );
           })}
@@ -471,8 +476,10 @@ function ReportsTab({ reports, filters, setFilters, districts, selected, setSele
 
 function DispatchLegend({ hasHotspots, hasCameras, hasIncidents, hasRoute }: { hasHotspots: boolean; hasCameras: boolean; hasIncidents: boolean; hasRoute: boolean }) {
   const s = useStaffStrings();
+  // Open beside a desktop map; folded on a phone, where it would cover most of the map.
+  const [open] = useState(() => typeof window.matchMedia !== 'function' || !window.matchMedia('(max-width: 760px)').matches);
   return (
-    <details className="staff-legend" open>
+    <details className="staff-legend" open={open}>
       <summary>{s.legend}</summary>
       <ul>
         <li>

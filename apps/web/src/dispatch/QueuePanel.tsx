@@ -39,6 +39,9 @@ export function QueuePanel({ queue, others, api, action, highlight, onLocate }: 
         <button type="button" className="staff-link" onClick={() => onLocate(r.lon, r.lat, r.id)}>
           {s.showOnMap}
         </button>
+        <a className="staff-link" href={`/reports/${r.id}`} target="_blank" rel="noopener" data-testid={`open-${r.id}`}>
+          {s.openReport}
+        </a>
       </div>
       <ReportActions report={r} others={others} api={api} busy={action.busy !== null} run={action.run} />
     </li>

@@ -20,6 +20,7 @@ const en = {
   moduleMissing: 'Not available on this server yet.',
   mapTitle: 'Dispatch map',
   showOnMap: 'Show on map',
+  openReport: 'Open the report (new tab)',
   cancel: 'Cancel',
   // tabs
   tabQueue: 'Queue',
@@ -215,6 +216,7 @@ const ru: StaffStrings = {
   moduleMissing: 'Пока недоступно на этом сервере.',
   mapTitle: 'Карта диспетчера',
   showOnMap: 'Показать на карте',
+  openReport: 'Открыть обращение (новая вкладка)',
   cancel: 'Отмена',
   tabQueue: 'Очередь',
   tabReports: 'Обращения',
@@ -397,6 +399,7 @@ const kk: StaffStrings = {
   moduleMissing: 'Бұл серверде әзірге жоқ.',
   mapTitle: 'Диспетчер картасы',
   showOnMap: 'Картада көрсету',
+  openReport: 'Өтінішті ашу (жаңа бет)',
   cancel: 'Бас тарту',
   tabQueue: 'Кезек',
   tabReports: 'Өтініштер',
