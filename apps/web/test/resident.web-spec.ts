@@ -221,4 +221,21 @@ describe('web app: a resident reports a dump, the akimat resolves it, the reside
     await page.waitForURL(/sent=created/);
     expect(await page.getByTestId('report-detail').innerText()).toMatch(/Typed with the keyboard/);
   });
+
+  it('shows a dispatcher the resolved report without the resident\'s rating form', async () => {
+    const created = await app.inject({ method: 'POST', url: '/api/v1/reports', payload: { lon: 76.95, lat: 43.24, category: 'household', size: 'bag' } });
+    const id = created.json().reportId as string;
+    const dispatcher = await signIn(app, 'dispatcher.almaty@taza.example');
+    for (const action of ['register', 'start']) await app.inject({ method: 'POST', url: `/api/v1/reports/${id}/transitions`, headers: dispatcher.auth, payload: { action } });
+    const after = multipartBody({ action: 'resolve', note: 'Cleared' }, [{ field: 'photos', filename: 'after.jpg', contentType: 'image/jpeg', data: await jpegPhoto() }]);
+    expect((await app.inject({ method: 'POST', url: `/api/v1/reports/${id}/transitions`, headers: { ...dispatcher.auth, 'content-type': after.contentType }, payload: after.body })).statusCode).toBe(200);
+    await open(`/signin?next=/reports/${id}`);
+    await page.getByTestId('login').fill('dispatcher.almaty@taza.example');
+    await page.getByTestId('password').fill('taza-demo-2026');
+    await page.getByTestId('submit').click();
+    await page.waitForURL(`${origin}/reports/${id}`);
+    await page.getByTestId('report-detail').waitFor();
+    expect(await page.getByTestId('report-status').innerText()).toBe('Resolved');
+    expect(await page.getByTestId('rating-form').count()).toBe(0);
+  });
 });

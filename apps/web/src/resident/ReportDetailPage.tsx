@@ -93,8 +93,8 @@ export function ReportDetailPage({ cities, districts }: { cities: CityCollection
   }
 
   const { report, history } = load;
-  // Private fields come back only for the reporter (account or tracking token) and staff.
-  const isReporter = 'ratingComment' in report;
+  // Private fields come back only for the reporter (account or tracking token) and staff; staff also get the EXIF flag.
+  const isReporter = 'ratingComment' in report && !('exifGpsFar' in report);
   const before = report.media.filter((m) => m.stage === 'before' && m.kind === 'photo');
   const after = report.media.filter((m) => m.stage === 'after' && m.kind === 'photo');
   const trackingUrl = token ? `${window.location.origin}/reports/${report.id}?token=${encodeURIComponent(token)}` : null;
