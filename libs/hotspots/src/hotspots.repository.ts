@@ -182,6 +182,8 @@ export class HotspotsRepository {
          FROM hs_clusters ORDER BY cid`,
     );
     await m.query(`DELETE FROM hs_clusters WHERE cid IS NULL`);
+    // A fresh temporary table has no statistics: without them the overlap join may scan it per hotspot.
+    await m.query(`ANALYZE hs_clusters`);
     const clusters = rows.filter((r) => r.cluster !== null);
     const points = rows.reduce((n, r) => n + r.points, 0);
     const noise = rows.find((r) => r.cluster === null)?.points ?? 0;
