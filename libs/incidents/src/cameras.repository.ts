@@ -26,16 +26,8 @@ export interface CameraRow {
   updatedAt: Date;
 }
 
-export interface CameraFields {
-  name: string;
-  lon: number;
-  lat: number;
-  bearingDeg: number;
-  fovDeg: number;
-  rangeM: number;
-  heartbeatIntervalS: number;
-  autoConfirmConfidence: number;
-}
+/** What an admin sets on a camera; the rest of a row is derived or kept by the system. */
+export type CameraFields = Pick<CameraRow, 'name' | 'lon' | 'lat' | 'bearingDeg' | 'fovDeg' | 'rangeM' | 'heartbeatIntervalS' | 'autoConfirmConfidence'>;
 
 export interface CameraKeyRow {
   id: string;

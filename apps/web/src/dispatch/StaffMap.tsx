@@ -3,9 +3,9 @@ import type { FeatureCollection } from 'geojson';
 import type { ExpressionSpecification, GeoJSONSource, LayerSpecification, MapGeoJSONFeature } from 'maplibre-gl';
 import type { CityCollection, DistrictCollection } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
-import { maplibreLocale } from '../i18n/dictionaries';
 import { cityBBox, cityBoundaries, cityCores, districtAreas } from '../map/map-data';
 import { maplibregl } from '../map/maplibre';
+import { flatMapOptions, KAZAKHSTAN_BOUNDS } from '../map/map-options';
 import { buildOfflineStyle, LAYER_IDS, SOURCE_IDS } from '../map/offline-style';
 import { hasWebGL2 } from '../map/webgl';
 
@@ -80,14 +80,9 @@ export function StaffMap({ cities, districts, cityId, overlays = [], markers = [
       map = new maplibregl.Map({
         container,
         style: buildOfflineStyle(),
-        bounds: [46.5, 40.5, 87.4, 55.5],
-        attributionControl: false,
-        dragRotate: false,
-        pitchWithRotate: false,
-        touchPitch: false,
+        bounds: KAZAKHSTAN_BOUNDS,
+        ...flatMapOptions(t),
         maxZoom: 18,
-        locale: maplibreLocale(t),
-        canvasContextAttributes: { antialias: true, failIfMajorPerformanceCaveat: false },
       });
     } catch (err) {
       console.error('[taza-map] could not create the staff map', err);

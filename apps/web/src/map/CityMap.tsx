@@ -4,7 +4,7 @@ import { maplibregl } from './maplibre';
 import { hasWebGL2 } from './webgl';
 import { LAYER_IDS, SOURCE_IDS } from './offline-style';
 import { loadMapStyle } from './base-style';
-import { flatMapOptions } from './map-options';
+import { flatMapOptions, KAZAKHSTAN_BOUNDS } from './map-options';
 import { OVERLAY_CLICK_LAYERS, overlayPopupContent, type OverlayInfo } from './overlay-layers';
 import {
   cityBBox,
@@ -31,7 +31,6 @@ declare global {
 const MARKER_TAIL_PX = 6;
 
 /** Kazakhstan, shown while the data is loading. */
-const KAZAKHSTAN_BOUNDS: BBox = [46.5, 40.5, 87.4, 55.5];
 
 interface CityMapProps {
   cities: CityCollection | null;

@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { cityBoundaries, cityCores, districtAreas, unionBBox, cityBBox } from '../map/map-data';
 import { maplibregl } from '../map/maplibre';
 import { loadMapStyle } from '../map/base-style';
-import { flatMapOptions } from '../map/map-options';
+import { flatMapOptions, KAZAKHSTAN_BOUNDS } from '../map/map-options';
 import { SOURCE_IDS } from '../map/offline-style';
 import { hasWebGL2 } from '../map/webgl';
 
@@ -16,7 +16,6 @@ declare global {
   }
 }
 
-const KAZAKHSTAN: BBox = [46.5, 40.5, 87.4, 55.5];
 
 export interface SmallMapState {
   map: maplibregl.Map | null;
@@ -57,7 +56,7 @@ export function useSmallMap(
         created = new maplibregl.Map({
           container,
           style,
-          bounds: boundsRef.current ?? KAZAKHSTAN,
+          bounds: boundsRef.current ?? KAZAKHSTAN_BOUNDS,
           fitBoundsOptions: { padding: 24, maxZoom: 16 },
           ...flatMapOptions(tRef.current),
           maxZoom: 19,
